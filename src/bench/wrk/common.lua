@@ -1,0 +1,39 @@
+-- Prepended to every scenario by run.sh. Per-thread counters keep "never seen" requests unique across
+-- threads: thread k of t issues the numbers k, k + t, k + 2t, ...
+local threads = {}
+local counter = 0
+thread_id = 0
+thread_count = 1
+
+CPT = "http://www.ama-assn.org/go/cpt"
+BASE_VS = "http://psychcode.org/fhir/ValueSet/"
+CODES = {"90785","90791","90792","90832","90833","90834","90836","90837","90838","90839","90840",
+         "90845","90846","90847","90849","90853","90863","90865","90867","90868","90869","90870",
+         "90880","90882","90885","90887","90889","90899","96127","96130","96131","96132","96133",
+         "96136","96137","96138","96139","96156","96158","96159","99484","99492","99493","99494",
+         "99213","99214","99215","90801","90806","99354"}
+PROPERTIES = {"minimum-minutes","maximum-minutes","session-type","add-on","primary-code","never-with",
+              "requires-prescriber","max-units-per-day","telehealth","typical-indication","setting",
+              "similar-code","status","inactive"}
+VALUE_SETS = {"behavioral-health-codes","psychotherapy-individual","psychotherapy-add-on","family","group",
+              "crisis","diagnostic-evaluation","em-primary-codes","session-type","place-of-service"}
+
+function setup(thread)
+  thread:set("thread_id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = 0
+  thread_count = tonumber(args[1] or "1")
+end
+
+-- A number no other request of this run has used.
+function next_unique()
+  counter = counter + 1
+  return counter * thread_count + thread_id
+end
+
+function urlencode(s)
+  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
