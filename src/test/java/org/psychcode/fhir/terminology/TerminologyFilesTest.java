@@ -459,11 +459,22 @@ class TerminologyFilesTest {
     @Test
     void prescriberCodesAreThoseTheReferenceReservesToPrescribers() {
       Set<String> needed = codes(c -> c.isTrue("requires-prescriber"));
-      assertThat(needed).contains("90792", "90833", "90836", "90838", "90863", "90865", "90867", "90868", "90869",
+      assertThat(needed).contains("90792", "90833", "90836", "90838", "90865", "90867", "90868", "90869",
           "90870", "99492", "99493", "99494", "99484", "G2214");
       assertThat(needed).containsAll(codes(active().and(c -> c.isTrue("em"))));
       assertThat(needed).doesNotContain("90785", "90791", "90832", "90834", "90837", "90839", "90840", "90846",
-          "90847", "90849", "90853", "96130", "96158");
+          "90847", "90849", "90853", "96130", "96158", "90863");
+    }
+
+    @Test
+    void pharmacologicManagementAddOnIsForPrescribersWhoCannotBillEvaluationAndManagement() {
+      assertThat(codes(c -> c.isTrue("requires-prescriptive-authority"))).containsExactly("90863");
+      assertThat(codes(c -> c.isTrue("excludes-prescriber"))).containsExactly("90863");
+      CodeSystemIndex nucc = system(NUCC);
+      assertThat(nucc.concepts().stream()
+              .filter(t -> t.isTrue("prescriptive-authority") && !t.isTrue("prescriber"))
+              .map(IndexedConcept::code))
+          .containsExactly("103TP0016X");
     }
 
     @Test
