@@ -1,0 +1,226 @@
+package org.psychcode.fhir.rules;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.psychcode.fhir.terminology.CodeSystemIndex;
+import org.psychcode.fhir.terminology.IndexedConcept;
+import org.psychcode.fhir.terminology.TerminologyRegistry;
+
+/**
+ * The billing view of the published terminology: every CPT and HCPCS concept as a {@link BillingCode},
+ * the time families, and the place-of-service, taxonomy and session-type facts the rules need. Built once
+ * from {@link TerminologyRegistry} at start-up so a rule's look-up is a hash-map read; nothing here is
+ * written in Java that the terminology files already say.
+ */
+public final class CodeBook {
+
+  private final Map<String, BillingCode> procedures;
+  private final Map<String, List<BillingCode>> families;
+  private final Map<String, IndexedConcept> places;
+  private final Map<String, IndexedConcept> taxonomies;
+  private final Map<String, IndexedConcept> sessionTypes;
+
+  private CodeBook(
+      Map<String, BillingCode> procedures,
+      Map<String, IndexedConcept> places,
+      Map<String, IndexedConcept> taxonomies,
+      Map<String, IndexedConcept> sessionTypes) {
+    this.procedures = procedures;
+    this.places = places;
+    this.taxonomies = taxonomies;
+    this.sessionTypes = sessionTypes;
+    this.families = timeFamilies(procedures);
+  }
+
+  public static CodeBook from(TerminologyRegistry registry) {
+    Map<String, BillingCode> procedures = new HashMap<>();
+    for (String system : List.of(Systems.CPT, Systems.HCPCS)) {
+      registry
+          .codeSystem(system)
+          .ifPresent(cs -> cs.concepts().forEach(c -> procedures.putIfAbsent(c.code(), billingCode(system, c))));
+    }
+    return new CodeBook(
+        Map.copyOf(procedures),
+        concepts(registry.codeSystem(Systems.PLACE_OF_SERVICE)),
+        concepts(registry.codeSystem(Systems.NUCC)),
+        concepts(registry.codeSystem(Systems.SESSION_TYPE)));
+  }
+
+  private static Map<String, IndexedConcept> concepts(Optional<CodeSystemIndex> cs) {
+    Map<String, IndexedConcept> map = new HashMap<>();
+    cs.ifPresent(index -> index.concepts().forEach(c -> map.put(c.code(), c)));
+    return Map.copyOf(map);
+  }
+
+  private static BillingCode billingCode(String system, IndexedConcept c) {
+    return new BillingCode(
+        system,
+        c.code(),
+        c.display(),
+        c.integerProperty("minimum-minutes"),
+        c.integerProperty("maximum-minutes"),
+        c.integerProperty("minutes-per-unit"),
+        c.codeProperty("session-type"),
+        c.isTrue("add-on"),
+        Set.copyOf(c.codeProperties("primary-code")),
+        Set.copyOf(c.codeProperties("never-with")),
+        c.isTrue("requires-prescriber"),
+        c.isTrue("requires-prescriptive-authority"),
+        c.isTrue("excludes-prescriber"),
+        c.integerProperty("max-units-per-day"),
+        Set.copyOf(c.codeProperties("unlimited-units-place")),
+        c.booleanProperty("telehealth"),
+        c.isTrue("modifier"),
+        c.isTrue("em"),
+        List.copyOf(c.codeProperties("typical-indication")),
+        c.isInactive());
+  }
+
+  /**
+   * Codes that share a session type and add-on status and are timed per session form a family: the
+   * individual codes, the E/M psychotherapy add-ons, each family code, the crisis first hour. A timed code
+   * without a session type is a family of one.
+   */
+  private static Map<String, List<BillingCode>> timeFamilies(Map<String, BillingCode> procedures) {
+    Map<String, List<BillingCode>> byKey = new HashMap<>();
+    for (BillingCode c : procedures.values()) {
+      if (c.timed() && !c.perUnit() && !c.inactive()) {
+        byKey.computeIfAbsent(familyKey(c), k -> new ArrayList<>()).add(c);
+      }
+    }
+    Map<String, List<BillingCode>> families = new HashMap<>();
+    for (List<BillingCode> members : byKey.values()) {
+      members.sort(
+          Comparator.comparingInt((BillingCode c) -> c.minimumMinutes().getAsInt())
+              .thenComparing(c -> Systems.CPT.equals(c.system()) ? 0 : 1)
+              .thenComparing(BillingCode::code));
+      List<BillingCode> family = List.copyOf(members);
+      family.forEach(c -> families.put(c.code(), family));
+    }
+    return Map.copyOf(families);
+  }
+
+  private static String familyKey(BillingCode c) {
+    return c.sessionType().map(s -> s + "|" + c.addOn()).orElse("code|" + c.code());
+  }
+
+  /** The concept of a CPT or HCPCS code; a coding without a system is looked up in both. */
+  public Optional<BillingCode> procedure(String system, String code) {
+    if (code == null || (system != null && !Systems.isProcedureSystem(system))) {
+      return Optional.empty();
+    }
+    BillingCode c = procedures.get(code);
+    if (c == null || (system != null && !sameSystem(system, c.system()))) {
+      return Optional.empty();
+    }
+    return Optional.of(c);
+  }
+
+  public Optional<BillingCode> procedure(String code) {
+    return Optional.ofNullable(code == null ? null : procedures.get(code));
+  }
+
+  private static boolean sameSystem(String asked, String published) {
+    return published.equals(TerminologyRegistry.canonicalSystem(asked));
+  }
+
+  /** The timed codes of this code's family, least minimum first; empty when the code is not timed. */
+  public List<BillingCode> family(BillingCode code) {
+    return families.getOrDefault(code.code(), List.of());
+  }
+
+  /** The family member whose minutes cover {@code minutes}, preferring CPT. */
+  public Optional<BillingCode> familyCodeFor(BillingCode code, double minutes) {
+    return family(code).stream().filter(c -> c.covers(minutes)).findFirst();
+  }
+
+  /** Active published codes billing this session type with this add-on status, CPT first. */
+  public List<BillingCode> codesForSessionType(String sessionType, boolean addOn) {
+    List<BillingCode> result = new ArrayList<>();
+    for (BillingCode c : procedures.values()) {
+      if (c.published() && !c.inactive() && c.addOn() == addOn && c.sessionType().filter(sessionType::equals).isPresent()) {
+        result.add(c);
+      }
+    }
+    result.sort(Comparator.comparing((BillingCode c) -> Systems.CPT.equals(c.system()) ? 0 : 1).thenComparing(BillingCode::code));
+    return Collections.unmodifiableList(result);
+  }
+
+  /** Per-unit add-ons (90840, G0018) whose primary is this code. */
+  public List<BillingCode> perUnitAddOnsOf(String primary) {
+    List<BillingCode> result = new ArrayList<>();
+    for (BillingCode c : procedures.values()) {
+      if (c.perUnit() && c.addOn() && c.primaryCodes().contains(primary)) {
+        result.add(c);
+      }
+    }
+    result.sort(Comparator.comparing(BillingCode::code));
+    return result;
+  }
+
+  /** {@code true} for a telehealth place of service (02, 10), {@code false} for another known place. */
+  public Optional<Boolean> placeIsTelehealth(String place) {
+    IndexedConcept c = place == null ? null : places.get(place);
+    return c == null ? Optional.empty() : Optional.of(c.isTrue("telehealth"));
+  }
+
+  /** The places of service marked {@code telehealth} (02, 10), sorted. */
+  public List<String> telehealthPlaces() {
+    return places.values().stream().filter(c -> c.isTrue("telehealth")).map(IndexedConcept::code).sorted().toList();
+  }
+
+  public Optional<String> placeDisplay(String place) {
+    IndexedConcept c = place == null ? null : places.get(place);
+    return c == null ? Optional.empty() : Optional.ofNullable(c.display());
+  }
+
+  /** Whether a NUCC taxonomy may prescribe; empty when the taxonomy is not in the published fragment. */
+  public Optional<Boolean> prescriber(String taxonomy) {
+    IndexedConcept c = taxonomy == null ? null : taxonomies.get(taxonomy);
+    return c == null ? Optional.empty() : Optional.of(c.isTrue("prescriber"));
+  }
+
+  /** Whether a NUCC taxonomy may prescribe medication; empty when not in the published fragment. */
+  public Optional<Boolean> prescriptiveAuthority(String taxonomy) {
+    IndexedConcept c = taxonomy == null ? null : taxonomies.get(taxonomy);
+    return c == null ? Optional.empty() : Optional.of(c.isTrue("prescriptive-authority"));
+  }
+
+  /** Taxonomies of the fragment with prescriptive authority that are not E/M prescribers. */
+  public Set<String> nonPrescriberAuthorities() {
+    Set<String> result = new LinkedHashSet<>();
+    taxonomies.values().stream()
+        .filter(c -> c.isTrue("prescriptive-authority") && !c.isTrue("prescriber"))
+        .map(IndexedConcept::code)
+        .sorted()
+        .forEach(result::add);
+    return result;
+  }
+
+  public Optional<String> taxonomyDisplay(String taxonomy) {
+    IndexedConcept c = taxonomy == null ? null : taxonomies.get(taxonomy);
+    return c == null ? Optional.empty() : Optional.ofNullable(c.display());
+  }
+
+  /** Taxonomies of the fragment marked {@code prescriber}, for naming who may bill a code. */
+  public Set<String> prescriberTaxonomies() {
+    Set<String> result = new LinkedHashSet<>();
+    taxonomies.values().stream()
+        .filter(c -> c.isTrue("prescriber"))
+        .map(IndexedConcept::code)
+        .sorted()
+        .forEach(result::add);
+    return result;
+  }
+
+  public boolean isSessionType(String code) {
+    return code != null && sessionTypes.containsKey(code);
+  }
+}

@@ -1,0 +1,88 @@
+package org.psychcode.fhir.rules;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * {@code crisis-units-mismatch}: when a code with a per-unit add-on is billed (90839 with 90840, G0017 with
+ * G0018), the add-on's units on that date must follow the crisis time: none under the add-on's
+ * {@code minimum-minutes} (75), then 1 plus one more for each further {@code minutes-per-unit} (30):
+ * 75-104 minutes 1, 105-134 minutes 2, 135-164 minutes 3.
+ */
+final class CrisisUnitsMismatchRule implements BillingRule {
+
+  static final String ID = "crisis-units-mismatch";
+  private final CodeBook book;
+
+  CrisisUnitsMismatchRule(CodeBook book) {
+    this.book = book;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  /** The units a per-unit add-on should carry for {@code minutes} of time. */
+  static int expectedUnits(BillingCode addOn, double minutes) {
+    int minimum = addOn.minimumMinutes().orElse(0);
+    int perUnit = addOn.minutesPerUnit().getAsInt();
+    double whole = Lines.whole(minutes);
+    if (whole < minimum) {
+      return 0;
+    }
+    return 1 + (int) Math.floor((whole - minimum) / perUnit);
+  }
+
+  @Override
+  public void evaluate(VisitContext visit, Findings findings) {
+    for (ClaimFacts claim : visit.claims()) {
+      Set<String> seen = new HashSet<>();
+      for (BilledLine primary : claim.lines()) {
+        BillingCode code = primary.billing().orElse(null);
+        if (code == null || code.addOn() || !seen.add(code.code() + "|" + primary.date())) {
+          continue;
+        }
+        List<BillingCode> addOns = book.perUnitAddOnsOf(code.code());
+        if (addOns.isEmpty()) {
+          continue;
+        }
+        OptionalDouble minutes = Lines.minutes(primary);
+        if (minutes.isEmpty()) {
+          continue;
+        }
+        double t = minutes.getAsDouble();
+        for (BillingCode addOn : addOns) {
+          List<BilledLine> addOnLines =
+              claim.lines().stream()
+                  .filter(l -> addOn.code().equals(l.code()) && Objects.equals(l.date(), primary.date()))
+                  .toList();
+          int billed = addOnLines.stream().mapToInt(BilledLine::units).sum();
+          int expected = expectedUnits(addOn, t);
+          if (billed == expected) {
+            continue;
+          }
+          String message =
+              Lines.session(t, code)
+                  + " is billed as "
+                  + code.code()
+                  + (expected == 0 ? " alone" : " with " + addOn.code() + " x " + expected)
+                  + ", not "
+                  + (billed == 0 ? "without " + addOn.code() : "with " + addOn.code() + " x " + billed)
+                  + " ("
+                  + addOn.code()
+                  + " counts 1 unit from "
+                  + addOn.minimumMinutes().orElse(0)
+                  + " minutes and 1 more for each further "
+                  + addOn.minutesPerUnit().getAsInt()
+                  + ").";
+          String where = addOnLines.isEmpty() ? primary.codePath() : addOnLines.get(0).quantityPath();
+          findings.add(ID, message, where);
+        }
+      }
+    }
+  }
+}

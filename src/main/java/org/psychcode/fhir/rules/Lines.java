@@ -1,0 +1,109 @@
+package org.psychcode.fhir.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/** Shared reading of lines: what else was billed on the same date, which time a line is held against. */
+final class Lines {
+
+  private static final Pattern CHAPTER_5 = Pattern.compile("F(0[1-9]|[1-9][0-9]).*");
+
+  private Lines() {}
+
+  /** Calls {@code action} with each line and the other lines billed on its date (same claim, or same encounter). */
+  static void forEachWithSameDate(VisitContext visit, BiConsumer<BilledLine, List<BilledLine>> action) {
+    for (ClaimFacts claim : visit.claims()) {
+      for (BilledLine line : claim.lines()) {
+        action.accept(line, sameDate(claim.lines(), line));
+      }
+    }
+    for (BilledLine line : visit.encounterLines()) {
+      List<BilledLine> others = new ArrayList<>();
+      for (BilledLine o : visit.encounterLines()) {
+        if (o != line && Objects.equals(o.encounter().path(), line.encounter().path())) {
+          others.add(o);
+        }
+      }
+      action.accept(line, others);
+    }
+  }
+
+  static List<BilledLine> sameDate(List<BilledLine> lines, BilledLine line) {
+    List<BilledLine> others = new ArrayList<>();
+    for (BilledLine o : lines) {
+      if (o != line && Objects.equals(o.date(), line.date())) {
+        others.add(o);
+      }
+    }
+    return others;
+  }
+
+  /**
+   * The minutes a line is held against: its own {@code servicedPeriod} when it has start and end, else its
+   * encounter's time. A timed add-on standing with one of its primaries (90833 with an E/M) shares the
+   * encounter's time with that primary, so only its lower bound is held against the encounter.
+   */
+  static OptionalDouble minutes(BilledLine line) {
+    if (line.ownMinutes().isPresent()) {
+      return line.ownMinutes();
+    }
+    return line.resolvedEncounter().map(EncounterFacts::minutes).orElse(OptionalDouble.empty());
+  }
+
+  /** Time counts in whole minutes against a code's range: 15.9 minutes is under 16. */
+  static double whole(double minutes) {
+    return Math.floor(minutes);
+  }
+
+  static boolean upperBoundApplies(BilledLine line, List<BilledLine> sameDate) {
+    if (line.ownMinutes().isPresent()) {
+      return true;
+    }
+    BillingCode code = line.billing().orElse(null);
+    return code == null || !code.addOn() || sameDate.stream().noneMatch(o -> code.primaryCodes().contains(o.code()));
+  }
+
+  static boolean isBehavioralDiagnosis(Coded diagnosis) {
+    return Systems.isIcd10(diagnosis.system())
+        && diagnosis.code() != null
+        && CHAPTER_5.matcher(diagnosis.code().trim().toUpperCase(java.util.Locale.ROOT)).matches();
+  }
+
+  /** "50", "15.5". */
+  static String minutesText(double minutes) {
+    if (minutes == Math.rint(minutes)) {
+      return Long.toString((long) minutes);
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f", minutes);
+  }
+
+  /** "A 50-minute individual session", "A 20-minute session". */
+  static String session(double minutes, BillingCode code) {
+    String kind = code.sessionType().map(s -> s + " ").orElse("");
+    return "A " + minutesText(minutes) + "-minute " + kind + "session";
+  }
+
+  static String article(String word) {
+    return "aeiou".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 ? "an " + word : "a " + word;
+  }
+
+  static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** "90839", "90839 or G0017", "99202, 99203, 99204 or one of 5 more". */
+  static String codeList(java.util.Collection<String> codes) {
+    List<String> sorted = codes.stream().sorted().toList();
+    if (sorted.size() == 1) {
+      return sorted.get(0);
+    }
+    if (sorted.size() <= 4) {
+      return String.join(", ", sorted.subList(0, sorted.size() - 1)) + " or " + sorted.get(sorted.size() - 1);
+    }
+    return String.join(", ", sorted.subList(0, 3)) + " or one of " + (sorted.size() - 3) + " more";
+  }
+}

@@ -1,0 +1,55 @@
+package org.psychcode.fhir.rules;
+
+import java.util.List;
+
+/**
+ * {@code time-below-minimum}: the session is shorter than the least minimum of the billed code's family
+ * (psychotherapy 16, family 26, crisis 30 minutes), so no code of the family may be billed. Per-unit add-ons
+ * (90840) are left to {@code crisis-units-mismatch}.
+ */
+final class TimeBelowMinimumRule implements BillingRule {
+
+  static final String ID = "time-below-minimum";
+  private final CodeBook book;
+
+  TimeBelowMinimumRule(CodeBook book) {
+    this.book = book;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public void evaluate(VisitContext visit, Findings findings) {
+    Lines.forEachWithSameDate(
+        visit,
+        (line, sameDate) -> {
+          BillingCode code = line.billing().orElse(null);
+          if (code == null || !code.timed() || code.perUnit()) {
+            return;
+          }
+          var minutes = Lines.minutes(line);
+          if (minutes.isEmpty()) {
+            return;
+          }
+          List<BillingCode> family = book.family(code);
+          BillingCode least = family.isEmpty() ? code : family.get(0);
+          double t = minutes.getAsDouble();
+          if (Lines.whole(t) < least.minimumMinutes().getAsInt()) {
+            findings.add(
+                ID,
+                Lines.session(t, code)
+                    + " cannot be billed as "
+                    + code.code()
+                    + ": the shortest code of its family, "
+                    + least.code()
+                    + ", needs at least "
+                    + least.minimumMinutes().getAsInt()
+                    + " minutes.",
+                line.codePath());
+          }
+        });
+  }
+}

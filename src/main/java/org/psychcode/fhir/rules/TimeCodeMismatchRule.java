@@ -1,0 +1,77 @@
+package org.psychcode.fhir.rules;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code time-code-mismatch}: the time is reportable, but by another code of the family than the one billed
+ * ("a 50-minute individual session is billed as 90834, not 90837"). Under the family's least minimum only
+ * {@code time-below-minimum} applies. A timed add-on standing with one of its primaries (90833/90836/90838
+ * with an E/M) shares the encounter's time with it, so only its lower bound is held against the encounter;
+ * a line's own {@code servicedPeriod} is held against both bounds.
+ */
+final class TimeCodeMismatchRule implements BillingRule {
+
+  static final String ID = "time-code-mismatch";
+  private final CodeBook book;
+
+  TimeCodeMismatchRule(CodeBook book) {
+    this.book = book;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public void evaluate(VisitContext visit, Findings findings) {
+    Lines.forEachWithSameDate(
+        visit,
+        (line, sameDate) -> {
+          BillingCode code = line.billing().orElse(null);
+          if (code == null || !code.timed() || code.perUnit()) {
+            return;
+          }
+          var minutes = Lines.minutes(line);
+          if (minutes.isEmpty()) {
+            return;
+          }
+          double t = minutes.getAsDouble();
+          List<BillingCode> family = book.family(code);
+          BillingCode least = family.isEmpty() ? code : family.get(0);
+          double whole = Lines.whole(t);
+          if (whole < least.minimumMinutes().getAsInt()) {
+            return;
+          }
+          boolean under = whole < code.minimumMinutes().getAsInt();
+          boolean over =
+              code.maximumMinutes().isPresent()
+                  && whole > code.maximumMinutes().getAsInt()
+                  && Lines.upperBoundApplies(line, sameDate);
+          if (!under && !over) {
+            return;
+          }
+          Optional<BillingCode> expected = book.familyCodeFor(code, t).filter(c -> !c.code().equals(code.code()));
+          expected.ifPresent(
+              e ->
+                  findings.add(
+                      ID,
+                      Lines.session(t, code)
+                          + " is billed as "
+                          + e.code()
+                          + ", not "
+                          + code.code()
+                          + " ("
+                          + e.code()
+                          + " covers "
+                          + e.rangeText()
+                          + ", "
+                          + code.code()
+                          + " "
+                          + code.rangeText()
+                          + ").",
+                      line.codePath()));
+        });
+  }
+}

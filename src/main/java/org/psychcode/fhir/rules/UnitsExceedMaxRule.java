@@ -1,0 +1,77 @@
+package org.psychcode.fhir.rules;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code units-exceed-max}: the units of one code on one date of a claim add up to more than its
+ * {@code max-units-per-day}. Lines at a place listed in {@code unlimited-units-place} (52 for 90832-90838)
+ * are not counted.
+ */
+final class UnitsExceedMaxRule implements BillingRule {
+
+  static final String ID = "units-exceed-max";
+  private final CodeBook book;
+
+  UnitsExceedMaxRule(CodeBook book) {
+    this.book = book;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public void evaluate(VisitContext visit, Findings findings) {
+    for (ClaimFacts claim : visit.claims()) {
+      Map<String, Integer> units = new LinkedHashMap<>();
+      Map<String, BilledLine> last = new LinkedHashMap<>();
+      for (BilledLine line : claim.lines()) {
+        BillingCode code = line.billing().orElse(null);
+        if (code == null || code.maxUnitsPerDay().isEmpty()) {
+          continue;
+        }
+        String place = line.place().map(Coded::code).orElse(null);
+        if (place != null && code.unlimitedUnitsPlaces().contains(place)) {
+          continue;
+        }
+        String key = code.code() + "|" + line.date();
+        units.merge(key, line.units(), Integer::sum);
+        last.put(key, line);
+      }
+      units.forEach(
+          (key, total) -> {
+            BilledLine line = last.get(key);
+            BillingCode code = line.billing().get();
+            int max = code.maxUnitsPerDay().getAsInt();
+            if (total > max) {
+              findings.add(ID, message(code, total, max, line), line.quantityPath(), line.codePath());
+            }
+          });
+    }
+  }
+
+  private String message(BillingCode code, int total, int max, BilledLine line) {
+    List<String> places = code.unlimitedUnitsPlaces().stream().sorted().toList();
+    String except =
+        places.isEmpty()
+            ? ""
+            : " (more only at place of service "
+                + String.join(" or ", places)
+                + places.stream().findFirst().flatMap(book::placeDisplay).map(d -> places.size() == 1 ? ", " + d : "").orElse("")
+                + ")";
+    return code.code()
+        + " is billed "
+        + total
+        + " units"
+        + (line.date() == null ? "" : " on " + line.date())
+        + "; at most "
+        + max
+        + (max == 1 ? " unit" : " units")
+        + " a day may be billed"
+        + except
+        + ".";
+  }
+}
