@@ -1,0 +1,61 @@
+package org.psychcode.fhir.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * The authored conformance resources of {@code fhir-resources/} (profiles, their value sets, operation
+ * definitions) and its example visits, read from the classpath.
+ */
+final class ConformanceResources {
+
+  static final String LOCATION = "classpath*:/fhir-resources/";
+
+  private ConformanceResources() {}
+
+  static List<IBaseResource> load(FhirContext ctx, String pattern) {
+    IParser parser = ctx.newJsonParser();
+    List<IBaseResource> result = new ArrayList<>();
+    for (Resource file : files(LOCATION + pattern)) {
+      result.add(parser.parseResource(read(file)));
+    }
+    return result;
+  }
+
+  static List<String> texts(String pattern) {
+    List<String> result = new ArrayList<>();
+    for (Resource file : files(LOCATION + pattern)) {
+      result.add(read(file));
+    }
+    return result;
+  }
+
+  private static Resource[] files(String pattern) {
+    try {
+      Resource[] files = new PathMatchingResourcePatternResolver().getResources(pattern);
+      Arrays.sort(files, Comparator.comparing(Resource::getFilename));
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Resource file) {
+    try (InputStream in = file.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package org.psychcode.fhir.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.context.support.ValidationSupportContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
+import org.hl7.fhir.exceptions.FHIRException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.r5.context.IWorkerContext;
+import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
+import org.hl7.fhir.r5.utils.validation.BundleValidationRule;
+import org.hl7.fhir.r5.utils.validation.ValidatorSession;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
+import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
+import org.hl7.fhir.utilities.i18n.I18nConstants;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
+import org.hl7.fhir.validation.ValidatorSettings;
+import org.hl7.fhir.validation.instance.InstanceValidator;
+import org.psychcode.fhir.rules.Systems;
+import org.psychcode.fhir.terminology.CodeSystemIndex;
+import org.psychcode.fhir.terminology.TerminologyRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates a resource against the FHIR R4 base definitions and PsychCode's profiles with the HL7
+ * {@link InstanceValidator}, on one {@link ValidationSupportChain} that holds the server's own CodeSystems and
+ * ValueSets, so a CPT code outside the published fragment or outside a bound ValueSet is reported as such.
+ *
+ * <p>The chain is built once. HAPI's {@link FhirInstanceValidator} builds a new {@code InstanceValidator}
+ * for every call, and each construction reads the validator's OID table from its jar: about half the time of
+ * validating a visit Bundle. Here a small pool of validators is reused; a validator keeps the codings of what
+ * it validated (for IPS checks), so each is retired after a bounded amount of work and replaced in the
+ * background. The pool's size also bounds how many validations run at once, which suits CPU-bound work.
+ */
+public class ProfileValidator {
+
+  public static final String ENCOUNTER_PROFILE = "http://psychcode.org/fhir/StructureDefinition/psychcode-encounter";
+  public static final String CLAIM_PROFILE = "http://psychcode.org/fhir/StructureDefinition/psychcode-claim";
+
+  private static final Logger log = LoggerFactory.getLogger(ProfileValidator.class);
+  private static final int MAX_USES = 64;
+  private static final long MAX_BYTES = 2L * 1024 * 1024;
+
+  private final ValidationSupportChain chain;
+  private final IWorkerContext worker;
+  private final Map<String, org.hl7.fhir.r5.model.StructureDefinition> profiles = new HashMap<>();
+  private final BlockingQueue<PooledValidator> pool;
+  private final ExecutorService refill;
+  private final int profileCount;
+
+  ProfileValidator(FhirContext ctx, TerminologyRegistry registry, int poolSize) {
+    long start = System.nanoTime();
+    DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(ctx);
+    CompletableFuture<?> terminology = CompletableFuture.runAsync(() -> core.fetchCodeSystem("http://hl7.org/fhir/administrative-gender"));
+    PrePopulatedValidationSupport own = new PrePopulatedValidationSupport(ctx);
+    for (CodeSystemIndex cs : registry.codeSystems()) {
+      own.addCodeSystem(cs.codeSystem());
+    }
+    registry.valueSets().forEach(own::addValueSet);
+    ValidationSupportChain snapshots = new ValidationSupportChain(core, new SnapshotGeneratingValidationSupport(ctx));
+    List<String> profileUrls = new ArrayList<>();
+    for (IBaseResource r : ConformanceResources.load(ctx, "*.json")) {
+      if (r instanceof StructureDefinition sd) {
+        own.addStructureDefinition(withSnapshot(sd, snapshots));
+        profileUrls.add(sd.getUrl());
+      } else if (r instanceof ValueSet vs) {
+        own.addValueSet(vs);
+      }
+    }
+    this.profileCount = profileUrls.size();
+    List<IValidationSupport> supports = new ArrayList<>();
+    registry.codeSystem(Systems.ICD_10_CM).ifPresent(icd -> supports.add(new IcdCategorySupport(ctx, icd)));
+    supports.add(own);
+    supports.add(core);
+    supports.add(new InMemoryTerminologyServerValidationSupport(ctx));
+    supports.add(new CommonCodeSystemsTerminologyService(ctx));
+    this.chain = new ValidationSupportChain(supports);
+    this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
+    for (String url : profileUrls) {
+      profiles.put(url, worker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, url));
+    }
+    terminology.join();
+    this.pool = new ArrayBlockingQueue<>(poolSize);
+    for (int i = 0; i < poolSize; i++) {
+      pool.add(new PooledValidator(newInstanceValidator()));
+    }
+    this.refill =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "profile-validator-refill");
+              t.setDaemon(true);
+              return t;
+            });
+    log.info(
+        "Profile validation ready: {} profiles, {} validators, chain built in {} ms",
+        profileCount,
+        poolSize,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static StructureDefinition withSnapshot(StructureDefinition sd, IValidationSupport support) {
+    if (sd.hasSnapshot()) {
+      return sd;
+    }
+    return (StructureDefinition)
+        support.generateSnapshot(new ValidationSupportContext(support), sd, sd.getUrl(), null, sd.getName());
+  }
+
+  private InstanceValidator newInstanceValidator() {
+    InstanceValidator v =
+        new InstanceValidator(
+            worker,
+            new FhirInstanceValidator.NullEvaluationContext(),
+            new XVerExtensionManagerOld(worker),
+            new ValidatorSession(),
+            new ValidatorSettings());
+    v.setAnyExtensionsAllowed(true);
+    v.setResourceIdRule(IdStatus.OPTIONAL);
+    v.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
+    v.setUnknownCodeSystemsCauseErrors(true);
+    v.setPolicyAdvisor(new FhirDefaultPolicyAdvisor());
+    v.setAllowXsiLocation(true);
+    v.getBundleValidationRules().add(new BundleValidationRule().setRule("Encounter").setProfile(ENCOUNTER_PROFILE));
+    v.getBundleValidationRules().add(new BundleValidationRule().setRule("Claim").setProfile(CLAIM_PROFILE));
+    return v;
+  }
+
+  /** True when the server knows a StructureDefinition of this canonical URL (its own or a base one). */
+  public boolean knowsProfile(String url) {
+    return profiles.containsKey(url) || chain.fetchStructureDefinition(url) != null;
+  }
+
+  public int profileCount() {
+    return profileCount;
+  }
+
+  /** The chain the validator reads its definitions and terminology from. */
+  public IValidationSupport support() {
+    return chain;
+  }
+
+  /**
+   * Validates the resource as text (JSON or XML, as posted) against the base definitions, any profile it
+   * declares in {@code meta.profile}, the given profiles, and, inside a Bundle, the PsychCode Encounter and
+   * Claim profiles for those entries.
+   */
+  public List<ValidationMessage> validate(String text, EncodingEnum encoding, List<String> profileUrls) {
+    List<org.hl7.fhir.r5.model.StructureDefinition> defs = new ArrayList<>();
+    for (String url : profileUrls) {
+      org.hl7.fhir.r5.model.StructureDefinition sd = profiles.get(url);
+      if (sd == null) {
+        sd = worker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, url);
+      }
+      if (sd != null) {
+        defs.add(sd);
+      }
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    List<ValidationMessage> messages = new ArrayList<>();
+    PooledValidator slot = take();
+    try {
+      slot.validator.validate(
+          null, messages, new ByteArrayInputStream(bytes), encoding == EncodingEnum.XML ? FhirFormat.XML : FhirFormat.JSON, defs);
+    } catch (FHIRException e) {
+      ValidationMessage m = new ValidationMessage();
+      m.setLevel(ValidationMessage.IssueSeverity.ERROR);
+      m.setType(org.hl7.fhir.utilities.validation.ValidationMessage.IssueType.STRUCTURE);
+      m.setMessage("The validator could not read the resource: " + e.getMessage());
+      messages.add(m);
+    } finally {
+      release(slot, bytes.length);
+    }
+    messages.removeIf(ProfileValidator::noise);
+    return messages;
+  }
+
+  private PooledValidator take() {
+    try {
+      return pool.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a profile validator", e);
+    }
+  }
+
+  private void release(PooledValidator slot, long bytes) {
+    slot.uses++;
+    slot.bytes += bytes;
+    if (slot.uses < MAX_USES && slot.bytes < MAX_BYTES) {
+      pool.add(slot);
+      return;
+    }
+    refill.execute(() -> pool.add(new PooledValidator(newInstanceValidator())));
+  }
+
+  /** Messages HAPI's own wrapper drops too, and details that only explain another message. */
+  private static boolean noise(ValidationMessage m) {
+    String id = m.getMessageId();
+    if (m.getLevel() == ValidationMessage.IssueSeverity.INFORMATION) {
+      return true;
+    }
+    return id != null
+        && (id.equals(I18nConstants.TERMINOLOGY_TX_BINDING_NOSOURCE));
+  }
+
+  private static final class PooledValidator {
+    private final InstanceValidator validator;
+    private int uses;
+    private long bytes;
+
+    PooledValidator(InstanceValidator validator) {
+      this.validator = validator;
+    }
+  }
+}

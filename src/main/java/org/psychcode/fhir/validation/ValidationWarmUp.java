@@ -1,0 +1,129 @@
+package org.psychcode.fhir.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Makes the first {@code $validate} as fast as the thousandth. HAPI's validator loads the FHIR core
+ * definitions on first use (seconds) and the JIT compiles its hot path only after many calls, so before the
+ * web server opens its port ({@code warm-up: blocking}) the example visits of {@code fhir-resources/examples}
+ * are validated, each time with other ids and minutes, through the same parse, read, profile, rules and
+ * encode path a request takes. {@code background} opens the port at once and warms behind it.
+ */
+final class ValidationWarmUp implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ValidationWarmUp.class);
+
+  private final FhirContext ctx;
+  private final VisitValidator validator;
+  private final ValidationProperties properties;
+  private volatile boolean running;
+
+  ValidationWarmUp(FhirContext ctx, VisitValidator validator, ValidationProperties properties) {
+    this.ctx = ctx;
+    this.validator = validator;
+    this.properties = properties;
+  }
+
+  /** Before the web server starts listening. */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 4096;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    switch (properties.warmUp()) {
+      case "off" -> log.info("Validation warm-up is off: the first $validate loads the validator");
+      case "background" -> CompletableFuture.runAsync(this::warm);
+      default -> warm();
+    }
+  }
+
+  private void warm() {
+    long start = System.nanoTime();
+    try {
+      validator.profileValidator();
+      List<String> examples = ConformanceResources.texts("examples/*.json");
+      long ready = System.nanoTime();
+      long deadline = ready + properties.warmUpMillis() * 1_000_000L;
+      int threads = Math.max(1, Math.min(properties.validatorPool(), Runtime.getRuntime().availableProcessors()));
+      AtomicInteger rounds = new AtomicInteger();
+      List<CompletableFuture<Void>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        workers.add(CompletableFuture.runAsync(() -> warmLoop(examples, deadline, rounds)));
+      }
+      workers.forEach(CompletableFuture::join);
+      log.info(
+          "Validation warm: validator ready in {} ms, then {} example validations in {} ms",
+          (ready - start) / 1_000_000,
+          rounds.get(),
+          (System.nanoTime() - ready) / 1_000_000);
+    } catch (RuntimeException e) {
+      log.warn("Validation warm-up stopped early: {}", e.toString());
+    }
+  }
+
+  private void warmLoop(List<String> examples, long deadline, AtomicInteger rounds) {
+    IParser json = ctx.newJsonParser();
+    IParser xml = ctx.newXmlParser();
+    while (!examples.isEmpty() && System.nanoTime() < deadline) {
+      int round = rounds.getAndIncrement();
+      String example = examples.get(round % examples.size());
+      IBaseResource resource = vary(json.parseResource(example), round);
+      boolean asXml = round % 5 == 4;
+      String text = asXml ? xml.encodeResourceToString(resource) : json.encodeResourceToString(resource);
+      IBaseResource parsed = asXml ? xml.parseResource(text) : json.parseResource(text);
+      try {
+        json.encodeResourceToString(validator.validate(parsed, text, asXml ? EncodingEnum.XML : EncodingEnum.JSON, null));
+      } catch (RuntimeException expected) {
+        // an example of bad input answers 4xx; warming that path is as useful
+      }
+    }
+  }
+
+  /** The same visit with other ids and minutes, so no cache of whole answers is what gets warm. */
+  private static IBaseResource vary(IBaseResource resource, int round) {
+    List<Resource> resources = new ArrayList<>();
+    if (resource instanceof Bundle b) {
+      b.getEntry().forEach(e -> resources.add(e.getResource()));
+    } else if (resource instanceof Resource r) {
+      resources.add(r);
+    }
+    for (Resource r : resources) {
+      if (r == null) {
+        continue;
+      }
+      if (r.hasIdElement()) {
+        r.setId(r.getIdElement().getIdPart() + "-w" + round);
+      }
+      if (r instanceof Encounter e && e.hasLength() && e.getLength().hasValue()) {
+        e.getLength().setValue(e.getLength().getValue().add(java.math.BigDecimal.valueOf(round % 3)));
+      }
+    }
+    return resource;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}
