@@ -20,7 +20,7 @@ public class RequestBodyErrors {
 
   @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
   public BaseServerResponseException whileReadingTheBody(RequestDetails request, Throwable exception) {
-    if (exception instanceof BaseServerResponseException || !thrownWhileParsingTheBody(exception)) {
+    if (!(exception instanceof RuntimeException) || exception instanceof BaseServerResponseException || !thrownWhileParsingTheBody(exception)) {
       return null;
     }
     return new InvalidRequestException(
