@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +30,13 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.r5.context.IWorkerContext;
+import org.hl7.fhir.r5.elementmodel.Element;
+import org.hl7.fhir.r5.elementmodel.Manager;
 import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
+import org.hl7.fhir.r5.elementmodel.ParserBase;
+import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
+import org.hl7.fhir.r5.elementmodel.XmlParser;
+import org.hl7.fhir.r5.elementmodel.ParserBase.ValidationPolicy;
 import org.hl7.fhir.r5.utils.validation.BundleValidationRule;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
@@ -52,9 +59,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The chain is built once. HAPI's {@link FhirInstanceValidator} builds a new {@code InstanceValidator}
  * for every call, and each construction reads the validator's OID table from its jar: about half the time of
- * validating a visit Bundle. Here a small pool of validators is reused; a validator keeps the codings of what
- * it validated (for IPS checks), so each is retired after a bounded amount of work and replaced in the
- * background. The pool's size also bounds how many validations run at once, which suits CPU-bound work.
+ * validating a visit Bundle. Here a small pool of validators is reused. A validator keeps every coding it
+ * has seen, with the document around it, for its IPS checks; that list is emptied after each validation
+ * (it is read only when IPS checks are on, which they are not here), and each validator is still retired
+ * after a bounded amount of work and replaced in the background. The pool's size also bounds how many
+ * validations run at once, which suits CPU-bound work.
  */
 public class ProfileValidator {
 
@@ -62,8 +71,9 @@ public class ProfileValidator {
   public static final String CLAIM_PROFILE = "http://psychcode.org/fhir/StructureDefinition/psychcode-claim";
 
   private static final Logger log = LoggerFactory.getLogger(ProfileValidator.class);
-  private static final int MAX_USES = 64;
-  private static final long MAX_BYTES = 2L * 1024 * 1024;
+  private static final int MAX_USES = 2000;
+  private static final long MAX_BYTES = 64L * 1024 * 1024;
+  private static final CodingsMemory CODINGS = CodingsMemory.find();
 
   private final ValidationSupportChain chain;
   private final IWorkerContext worker;
@@ -164,9 +174,9 @@ public class ProfileValidator {
   }
 
   /**
-   * Validates the resource as text (JSON or XML, as posted) against the base definitions, any profile it
-   * declares in {@code meta.profile}, the given profiles, and, inside a Bundle, the PsychCode Encounter and
-   * Claim profiles for those entries.
+   * Validates the resource as text (JSON or XML, as posted) against the given profiles (else its base
+   * definition), any profile it declares in {@code meta.profile}, and, inside a Bundle, each Encounter and
+   * Claim entry against the PsychCode profile of its type.
    */
   public List<ValidationMessage> validate(String text, EncodingEnum encoding, List<String> profileUrls) {
     List<org.hl7.fhir.r5.model.StructureDefinition> defs = new ArrayList<>();
@@ -183,19 +193,73 @@ public class ProfileValidator {
     List<ValidationMessage> messages = new ArrayList<>();
     PooledValidator slot = take();
     try {
-      slot.validator.validate(
-          null, messages, new ByteArrayInputStream(bytes), encoding == EncodingEnum.XML ? FhirFormat.XML : FhirFormat.JSON, defs);
-    } catch (FHIRException e) {
+      FhirFormat format = encoding == EncodingEnum.XML ? FhirFormat.XML : FhirFormat.JSON;
+      validateEntryByEntry(slot.validator, bytes, format, defs, messages);
+    } catch (IOException | FHIRException e) {
       ValidationMessage m = new ValidationMessage();
       m.setLevel(ValidationMessage.IssueSeverity.ERROR);
       m.setType(org.hl7.fhir.utilities.validation.ValidationMessage.IssueType.STRUCTURE);
       m.setMessage("The validator could not read the resource: " + e.getMessage());
       messages.add(m);
     } finally {
+      CODINGS.forget(slot.validator);
       release(slot, bytes.length);
     }
     messages.removeIf(ProfileValidator::noise);
     return messages;
+  }
+
+  /**
+   * Parses the text once and validates it. A Bundle validated without an explicit profile is validated entry
+   * by entry, each entry against the PsychCode profile of its type (Encounter, Claim) or else its base
+   * definition: validated whole, with bundle rules naming the profiles, the validator checks the Encounter
+   * and the Claim twice (base, then profile) and runs its Bundle checks on top, about a fifth more CPU. The
+   * Bundle's own envelope rules (bdl-*) are therefore not checked; references between entries still
+   * resolve through the parsed Bundle.
+   */
+  private void validateEntryByEntry(
+      InstanceValidator v, byte[] bytes, FhirFormat format, List<org.hl7.fhir.r5.model.StructureDefinition> defs, List<ValidationMessage> messages)
+      throws IOException {
+    ParserBase parser = Manager.makeParser(worker, format);
+    parser.setupValidation(ValidationPolicy.EVERYTHING);
+    if (parser instanceof XmlParser xml) {
+      xml.setAllowXsiLocation(true);
+    }
+    for (ValidatedFragment fragment : parser.parse(new ByteArrayInputStream(bytes))) {
+      Element root = fragment.getElement();
+      if (root != null && "Bundle".equals(root.fhirType()) && defs.isEmpty()) {
+        List<Element> entries = root.getChildrenByName("entry");
+        for (int i = 0; i < entries.size(); i++) {
+          Element resource = entries.get(i).getNamedChild("resource", false);
+          if (resource == null) {
+            continue;
+          }
+          List<ValidationMessage> entryMessages = new ArrayList<>();
+          v.validate(null, entryMessages, null, resource, entryProfiles(resource.fhirType()));
+          String prefix = "Bundle.entry[" + i + "].resource";
+          for (ValidationMessage m : entryMessages) {
+            String location = m.getLocation();
+            if (location != null && location.startsWith(resource.fhirType())) {
+              m.setLocation(prefix + location.substring(resource.fhirType().length()));
+            }
+          }
+          fragment.getErrors().addAll(entryMessages);
+        }
+      } else if (root != null) {
+        v.validate(null, fragment.getErrors(), null, root, defs);
+      }
+      messages.addAll(fragment.getErrors());
+    }
+  }
+
+  private List<org.hl7.fhir.r5.model.StructureDefinition> entryProfiles(String type) {
+    org.hl7.fhir.r5.model.StructureDefinition sd =
+        switch (type) {
+          case "Encounter" -> profiles.get(ENCOUNTER_PROFILE);
+          case "Claim" -> profiles.get(CLAIM_PROFILE);
+          default -> null;
+        };
+    return sd == null ? List.of() : List.of(sd);
   }
 
   private PooledValidator take() {
@@ -209,7 +273,7 @@ public class ProfileValidator {
 
   private void release(PooledValidator slot, long bytes) {
     slot.uses++;
-    slot.bytes += bytes;
+    slot.bytes += CODINGS.works() ? bytes : MAX_BYTES;
     if (slot.uses < MAX_USES && slot.bytes < MAX_BYTES) {
       pool.add(slot);
       return;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmarks Bundle/$validate as clients see it, every request a visit never posted before: start-up until the
+# port opens (the validator is warm by then), the first requests after start-up, throughput and latency of
+# 6-resource visit Bundles from 1 and 16 clients (wrk), the cost of a 5-entry against a 1,000-entry Bundle,
+# and the resident memory.
+# Usage: src/bench/validate.sh [SECONDS_PER_SCENARIO]
+# Needs wrk on the PATH (Debian: apt-get install wrk) and a JDK. JVM options: BENCH_JVM_OPTS (default: the
+# server's production options, docker/jvm.options).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/src/bench"
+seconds=${1:-20}
+port=${BENCH_PORT:-18081}
+command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
+cd "$root"
+jar=$(ls target/psychcode-fhir-server-*.jar 2>/dev/null | grep -v original | head -n1 || true)
+if [ -z "$jar" ] || [ -n "$(find src/main terminology fhir-resources pom.xml -newer "$jar" -type f 2>/dev/null | head -n1)" ]; then
+  ./mvnw -q -B -DskipTests package
+  jar=$(ls target/psychcode-fhir-server-*.jar | grep -v original | head -n1)
+fi
+jvm_opts=${BENCH_JVM_OPTS:-@$root/docker/jvm.options}
+base="http://127.0.0.1:$port/fhir"
+log="${TMPDIR:-/tmp}/psychcode-validate-bench.log"
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+start_ns=$(date +%s%N)
+# shellcheck disable=SC2086
+java $jvm_opts -jar "$jar" --server.port="$port" >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+until curl -sf -o /dev/null "$base/metadata"; do
+  kill -0 $pid 2>/dev/null || { echo "server exited; see $log" >&2; exit 1; }
+  sleep 0.05
+done
+startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+# user + system CPU time the server has used, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
+
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB; java: $(java -version 2>&1 | head -n1)"
+echo "jvm options: $jvm_opts; load average before start: $load_before"
+echo "start-up until the port opens (validator warm): ${startup_ms} ms ($(grep -o 'Validation warm.*' "$log" | head -n1))"
+echo "first requests after start-up, one client: $(java "$here/VisitBench.java" first "$base" 100)"
+echo
+echo "| Bundle/\$validate, 6-resource visits never seen before | requests/s | p50 | p99 | server CPU per request |"
+echo "|---|---:|---:|---:|---:|"
+for clients in 1 16; do
+  threads=$(( clients < 2 ? 1 : 2 ))
+  script=$(mktemp --suffix=.lua)
+  cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" >"$script"
+  wrk -t$threads -c$clients -d3s -s "$script" "http://127.0.0.1:$port" -- $threads >/dev/null 2>&1
+  cpu_before=$(cpu_ticks)
+  out=$(wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- $threads 2>&1)
+  cpu_after=$(cpu_ticks)
+  rm -f "$script"
+  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
+  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+  bad=$(echo "$out" | awk '/unexpected answers:/{print $3}')
+  total=$(echo "$out" | awk '/requests in/{print $1}')
+  cpu_ms=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN{printf "%.2f ms", t * 1000 / hz / n}')
+  echo "| $clients client(s) | ${rps}$([ "${bad:-0}" != "0" ] && echo " ($bad unexpected answers)") | $p50 | $p99 | $cpu_ms |"
+done
+echo
+echo "Bundle size, one client: $(java "$here/VisitBench.java" sizes "$base" 15)"
+echo "resident memory after the load: $(awk '/VmRSS/{printf "%d MB", $2/1024}' /proc/$pid/status), peak $(awk '/VmHWM/{printf "%d MB", $2/1024}' /proc/$pid/status)"
