@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ConceptMap;
@@ -33,7 +34,7 @@ import org.springframework.stereotype.Component;
  * may be cached under it.
  */
 @Component
-public class TerminologyRegistry {
+public class TerminologyRegistry implements TerminologySource {
 
   /** HCPCS Level II's canonical URL, and the {@code http://} form older THO releases used. */
   public static final String HCPCS = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
@@ -42,17 +43,31 @@ public class TerminologyRegistry {
 
   private static final Logger log = LoggerFactory.getLogger(TerminologyRegistry.class);
 
-  private final Map<String, List<CodeSystemIndex>> codeSystems = new LinkedHashMap<>();
-  private final Map<String, List<ValueSet>> valueSets = new LinkedHashMap<>();
-  private final Map<String, List<ConceptMap>> conceptMaps = new LinkedHashMap<>();
+  private final Map<String, List<CodeSystemIndex>> codeSystems;
+  private final Map<String, List<CodeSystem>> supplements;
+  private final Map<String, List<CodeSystem>> supplementsByTarget;
+  private final Map<String, List<ValueSet>> valueSets;
+  private final Map<String, List<ConceptMap>> conceptMaps;
+  private final Map<String, CodeSystemIndex> codeSystemsById = new LinkedHashMap<>();
+  private final Map<String, ValueSet> valueSetsById = new LinkedHashMap<>();
+  private final Map<String, ConceptMap> conceptMapsById = new LinkedHashMap<>();
   private final String contentVersion;
 
   public TerminologyRegistry(FhirContext ctx, TerminologyProperties properties) throws IOException {
     PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
-    Resource[] files = resolver.getResources(properties.location() + "*.json");
+    Resource[] files;
+    try {
+      files = resolver.getResources(properties.location() + "*.json");
+    } catch (java.io.FileNotFoundException e) {
+      log.warn("No terminology at {}: the server publishes no code systems", properties.location());
+      files = new Resource[0];
+    }
     Arrays.sort(files, Comparator.comparing(Resource::getFilename));
     IParser parser = ctx.newJsonParser();
     MessageDigest digest = sha256();
+    List<CodeSystem> loadedCodeSystems = new ArrayList<>();
+    List<ValueSet> loadedValueSets = new ArrayList<>();
+    List<ConceptMap> loadedConceptMaps = new ArrayList<>();
     for (Resource file : files) {
       byte[] bytes;
       try (InputStream in = file.getInputStream()) {
@@ -61,26 +76,68 @@ public class TerminologyRegistry {
       digest.update(bytes);
       IBaseResource resource = parser.parseResource(new String(bytes, StandardCharsets.UTF_8));
       if (resource instanceof CodeSystem cs) {
-        add(codeSystems, cs.getUrl(), CodeSystemIndex.of(cs));
+        loadedCodeSystems.add(cs);
       } else if (resource instanceof ValueSet vs) {
-        add(valueSets, vs.getUrl(), vs);
+        loadedValueSets.add(vs);
       } else if (resource instanceof ConceptMap cm) {
-        add(conceptMaps, cm.getUrl(), cm);
+        loadedConceptMaps.add(cm);
       }
     }
+    this.supplements = group(
+        loadedCodeSystems.stream().filter(TerminologyRegistry::isSupplement).toList(), CodeSystem::getUrl);
+    this.supplementsByTarget = group(
+        loadedCodeSystems.stream().filter(TerminologyRegistry::isSupplement).toList(),
+        cs -> cs.getSupplements().split("\\|")[0]);
+    List<CodeSystemIndex> indexes = new ArrayList<>();
+    for (CodeSystem cs : loadedCodeSystems) {
+      if (!isSupplement(cs)) {
+        CodeSystemIndex index = CodeSystemIndex.of(cs);
+        indexes.add(index);
+        if (cs.hasIdElement() && cs.getIdElement().getIdPart() != null) {
+          codeSystemsById.put(cs.getIdElement().getIdPart(), index);
+        }
+      }
+    }
+    this.codeSystems = groupSorted(indexes, CodeSystemIndex::url, CodeSystemIndex::version);
+    this.valueSets = groupSorted(loadedValueSets, ValueSet::getUrl, ValueSet::getVersion);
+    this.conceptMaps = groupSorted(loadedConceptMaps, ConceptMap::getUrl, ConceptMap::getVersion);
+    loadedValueSets.forEach(vs -> putById(valueSetsById, vs));
+    loadedConceptMaps.forEach(cm -> putById(conceptMapsById, cm));
     this.contentVersion = HexFormat.of().formatHex(digest.digest(), 0, 8);
     log.info(
         "Terminology loaded from {}: {} code systems ({} codes), {} value sets, {} concept maps; content version {}",
         properties.location(),
-        codeSystems.values().stream().mapToInt(List::size).sum(),
-        codeSystems.values().stream().flatMap(List::stream).mapToInt(i -> i.concepts().size()).sum(),
-        valueSets.values().stream().mapToInt(List::size).sum(),
-        conceptMaps.values().stream().mapToInt(List::size).sum(),
+        indexes.size(),
+        indexes.stream().mapToInt(CodeSystemIndex::size).sum(),
+        loadedValueSets.size(),
+        loadedConceptMaps.size(),
         contentVersion);
   }
 
-  private static <T> void add(Map<String, List<T>> map, String url, T item) {
-    map.computeIfAbsent(url, k -> new ArrayList<>()).add(item);
+  static boolean isSupplement(CodeSystem cs) {
+    return cs.getContent() == CodeSystem.CodeSystemContentMode.SUPPLEMENT && cs.hasSupplements();
+  }
+
+  private static <T extends MetadataResource> void putById(Map<String, T> map, T r) {
+    if (r.hasIdElement() && r.getIdElement().getIdPart() != null) {
+      map.put(r.getIdElement().getIdPart(), r);
+    }
+  }
+
+  private static <T> Map<String, List<T>> group(List<T> items, Function<T, String> key) {
+    Map<String, List<T>> map = new LinkedHashMap<>();
+    items.forEach(i -> map.computeIfAbsent(key.apply(i), k -> new ArrayList<>()).add(i));
+    map.replaceAll((k, v) -> List.copyOf(v));
+    return map;
+  }
+
+  private static <T> Map<String, List<T>> groupSorted(
+      List<T> items, Function<T, String> url, Function<T, String> version) {
+    Map<String, List<T>> map = new LinkedHashMap<>();
+    items.forEach(i -> map.computeIfAbsent(url.apply(i), k -> new ArrayList<>()).add(i));
+    map.replaceAll(
+        (k, v) -> v.stream().sorted(Comparator.comparing(version, Versions.NEWEST_LAST)).toList());
+    return map;
   }
 
   private static MessageDigest sha256() {
@@ -101,45 +158,105 @@ public class TerminologyRegistry {
     return codeSystem(url, null);
   }
 
+  @Override
   public Optional<CodeSystemIndex> codeSystem(String url, String version) {
-    List<CodeSystemIndex> candidates = codeSystems.get(canonicalSystem(url));
-    if (candidates == null) {
+    if (url == null) {
       return Optional.empty();
     }
-    if (version == null) {
-      return Optional.of(candidates.get(candidates.size() - 1));
-    }
-    return candidates.stream().filter(c -> version.equals(c.version())).findFirst();
+    return pick(codeSystems.get(canonicalSystem(url)), version, CodeSystemIndex::version);
   }
 
+  @Override
+  public List<String> codeSystemVersions(String url) {
+    List<CodeSystemIndex> list = url == null ? null : codeSystems.get(canonicalSystem(url));
+    if (list == null) {
+      return List.of();
+    }
+    return list.stream().map(CodeSystemIndex::version).filter(v -> v != null).toList();
+  }
+
+  @Override
+  public Optional<CodeSystem> supplement(String url, String version) {
+    return pick(supplements.get(url), version, CodeSystem::getVersion);
+  }
+
+  @Override
+  public List<CodeSystem> supplementsOf(String url) {
+    return supplementsByTarget.getOrDefault(canonicalSystem(url), List.of());
+  }
+
+  @Override
   public Optional<ValueSet> valueSet(String url, String version) {
-    return latest(valueSets.get(url), version);
+    return pick(url == null ? null : valueSets.get(url), version, ValueSet::getVersion);
   }
 
+  @Override
   public Optional<ConceptMap> conceptMap(String url, String version) {
-    return latest(conceptMaps.get(url), version);
+    return pick(url == null ? null : conceptMaps.get(url), version, ConceptMap::getVersion);
   }
 
-  private static <T extends MetadataResource> Optional<T> latest(List<T> candidates, String version) {
-    if (candidates == null) {
+  @Override
+  public boolean isPublished() {
+    return true;
+  }
+
+  /** The newest candidate whose version matches (wildcards allowed); the newest of all when none is asked. */
+  static <T> Optional<T> pick(List<T> candidates, String version, Function<T, String> versionOf) {
+    if (candidates == null || candidates.isEmpty()) {
       return Optional.empty();
     }
-    if (version == null) {
+    if (version == null || version.isEmpty()) {
       return Optional.of(candidates.get(candidates.size() - 1));
     }
-    return candidates.stream().filter(c -> version.equals(c.getVersion())).findFirst();
+    for (int i = candidates.size() - 1; i >= 0; i--) {
+      if (Versions.matches(version, versionOf.apply(candidates.get(i)))) {
+        return Optional.of(candidates.get(i));
+      }
+    }
+    return Optional.empty();
   }
 
   public List<CodeSystemIndex> codeSystems() {
     return codeSystems.values().stream().flatMap(List::stream).toList();
   }
 
+  /** Every loaded CodeSystem resource, supplements included, as a reader would list them. */
+  public List<CodeSystem> codeSystemResources() {
+    List<CodeSystem> all = new ArrayList<>(codeSystems().stream().map(CodeSystemIndex::codeSystem).toList());
+    supplements.values().forEach(all::addAll);
+    return all;
+  }
+
   public List<ValueSet> valueSets() {
     return valueSets.values().stream().flatMap(List::stream).toList();
   }
 
+  @Override
   public List<ConceptMap> conceptMaps() {
     return conceptMaps.values().stream().flatMap(List::stream).toList();
+  }
+
+  public Optional<CodeSystemIndex> codeSystemById(String id) {
+    return Optional.ofNullable(codeSystemsById.get(id));
+  }
+
+  public Optional<CodeSystem> codeSystemResourceById(String id) {
+    CodeSystemIndex i = codeSystemsById.get(id);
+    if (i != null) {
+      return Optional.of(i.codeSystem());
+    }
+    return supplements.values().stream()
+        .flatMap(List::stream)
+        .filter(s -> id.equals(s.getIdElement().getIdPart()))
+        .findFirst();
+  }
+
+  public Optional<ValueSet> valueSetById(String id) {
+    return Optional.ofNullable(valueSetsById.get(id));
+  }
+
+  public Optional<ConceptMap> conceptMapById(String id) {
+    return Optional.ofNullable(conceptMapsById.get(id));
   }
 
   /** A short hash of every loaded file: the version of everything the terminology answers depend on. */

@@ -1,0 +1,148 @@
+package org.psychcode.fhir.rest;
+
+import ca.uhn.fhir.rest.annotation.Transaction;
+import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Resource;
+import org.psychcode.fhir.terminology.TerminologyService;
+import org.psychcode.fhir.terminology.TxException;
+import org.psychcode.fhir.terminology.TxRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * A {@code batch} Bundle of terminology operation calls ({@code GET ValueSet/$validate-code?...} entries, or
+ * {@code POST} entries whose resource is the Parameters): each entry is answered on its own, in order, in a
+ * {@code batch-response}. One failing entry does not stop the others.
+ */
+@Component
+@PlainProvider
+class TerminologyBatchProvider {
+
+  private final TerminologyService terminology;
+
+  TerminologyBatchProvider(TerminologyService terminology) {
+    this.terminology = terminology;
+  }
+
+  @Transaction
+  public Bundle batch(@TransactionParam Bundle bundle, RequestDetails rd) {
+    if (bundle.getType() != Bundle.BundleType.BATCH) {
+      throw TerminologyRequests.invalid(
+          "Only batch Bundles of terminology operations are accepted here (got "
+              + (bundle.hasType() ? bundle.getType().toCode() : "no type") + ")");
+    }
+    Bundle out = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
+    String lang = rd.getHeader("Accept-Language");
+    for (BundleEntryComponent entry : bundle.getEntry()) {
+      BundleEntryComponent answer = out.addEntry();
+      try {
+        answer.setResource(call(entry, lang));
+        answer.getResponse().setStatus("200 OK");
+      } catch (TxException e) {
+        answer.setResource(e.toOperationOutcome());
+        answer.getResponse().setStatus(e.status() + " " + reason(e.status()));
+      } catch (BaseServerResponseException e) {
+        IBaseOperationOutcome oo = e.getOperationOutcome();
+        answer.setResource(oo instanceof OperationOutcome o ? o : outcome(e.getMessage()));
+        answer.getResponse().setStatus(e.getStatusCode() + " " + reason(e.getStatusCode()));
+      }
+    }
+    return out;
+  }
+
+  private Resource call(BundleEntryComponent entry, String lang) {
+    if (!entry.hasRequest() || !entry.getRequest().hasUrl()) {
+      throw TerminologyRequests.invalid("A batch entry needs request.method and request.url");
+    }
+    String url = entry.getRequest().getUrl();
+    String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+    Map<String, String[]> query = query(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "");
+    TxRequest request;
+    HTTPVerb method = entry.getRequest().getMethod();
+    if (method == HTTPVerb.POST && entry.getResource() instanceof Parameters p) {
+      Parameters merged = p.copy();
+      TxRequest.fromQuery(query, lang).parameters().getParameter().forEach(merged::addParameter);
+      request = new TxRequest(merged, lang);
+    } else if (method == HTTPVerb.GET || (method == HTTPVerb.POST && !entry.hasResource())) {
+      request = TxRequest.fromQuery(query, lang);
+    } else {
+      throw TerminologyRequests.invalid("A batch entry must GET an operation, or POST it a Parameters resource");
+    }
+    String[] parts = path.replaceFirst("^/", "").split("/");
+    if (parts.length != 2 && parts.length != 3) {
+      throw TerminologyRequests.invalid("Not a terminology operation: " + url);
+    }
+    String type = parts[0];
+    String op = parts[parts.length - 1];
+    String id = parts.length == 3 ? parts[1] : null;
+    return switch (type + "/" + op) {
+      case "ValueSet/$validate-code" -> terminology.validateCodeInValueSet(
+          request, id == null ? null : terminology.registry().valueSetById(id).orElseThrow(() -> notFound(type, id)));
+      case "ValueSet/$expand" -> terminology.expand(
+          request, id == null ? null : terminology.registry().valueSetById(id).orElseThrow(() -> notFound(type, id)));
+      case "CodeSystem/$validate-code" -> terminology.validateCodeInCodeSystem(
+          request, id == null ? null : terminology.registry().codeSystemById(id).orElseThrow(() -> notFound(type, id)));
+      case "CodeSystem/$lookup" -> terminology.lookup(
+          request, id == null ? null : terminology.registry().codeSystemById(id).orElseThrow(() -> notFound(type, id)));
+      case "CodeSystem/$subsumes" -> terminology.subsumes(
+          request, id == null ? null : terminology.registry().codeSystemById(id).orElseThrow(() -> notFound(type, id)));
+      case "ConceptMap/$translate" -> terminology.translate(
+          request, id == null ? null : terminology.registry().conceptMapById(id).orElseThrow(() -> notFound(type, id)));
+      default -> throw TerminologyRequests.invalid("Not a terminology operation: " + url);
+    };
+  }
+
+  private static BaseServerResponseException notFound(String type, String id) {
+    BaseServerResponseException e = BaseServerResponseException.newInstance(404, type + "/" + id + " is not known");
+    e.setOperationOutcome(outcome(type + "/" + id + " is not known"));
+    return e;
+  }
+
+  private static OperationOutcome outcome(String message) {
+    OperationOutcome oo = new OperationOutcome();
+    oo.addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(OperationOutcome.IssueType.PROCESSING)
+        .getDetails()
+        .setText(message);
+    return oo;
+  }
+
+  private static Map<String, String[]> query(String q) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String pair : q.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    Map<String, String[]> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v.toArray(String[]::new)));
+    return out;
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 404 -> "Not Found";
+      case 422 -> "Unprocessable Entity";
+      default -> "";
+    };
+  }
+}

@@ -1,0 +1,147 @@
+package org.psychcode.fhir.rest;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceOperationComponent;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.TerminologyCapabilities;
+import org.hl7.fhir.r4.model.TerminologyCapabilities.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.TerminologyCapabilities.TerminologyCapabilitiesCodeSystemComponent;
+import org.psychcode.fhir.terminology.CodeSystemIndex;
+import org.psychcode.fhir.terminology.OperationParameters;
+import org.psychcode.fhir.terminology.TerminologyRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the server says about itself: the CapabilityStatement HAPI builds from the providers, completed with the
+ * terminology-server statement, the software release and the authored OperationDefinitions; and the
+ * TerminologyCapabilities a client gets from {@code GET /metadata?mode=terminology}.
+ */
+@Component
+@Interceptor
+class TerminologyMetadata {
+
+  static final String FEATURE = "http://hl7.org/fhir/uv/application-feature/StructureDefinition/feature";
+  private static final String TESTS_VERSION = "1.9.0";
+
+  private final TerminologyRegistry registry;
+  private final OperationDefinitions operations;
+  private final String version;
+  private final Date released;
+
+  TerminologyMetadata(
+      TerminologyRegistry registry, OperationDefinitions operations, ObjectProvider<BuildProperties> build) {
+    this.registry = registry;
+    this.operations = operations;
+    BuildProperties b = build.getIfAvailable();
+    this.version = b != null && b.getVersion() != null ? b.getVersion() : "0.1.0";
+    Instant time = b != null && b.getTime() != null ? b.getTime() : Instant.parse("2026-01-01T00:00:00Z");
+    this.released = Date.from(time);
+  }
+
+  @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+  public void completeCapabilityStatement(IBaseConformance conformance, RequestDetails rd) {
+    if (!(conformance instanceof CapabilityStatement cs)) {
+      return;
+    }
+    cs.setId("psychcode-server");
+    cs.getExtension().clear();
+    cs.addExtension(feature("http://hl7.org/fhir/uv/tx-tests/FeatureDefinition/test-version", new CodeType(TESTS_VERSION)));
+    cs.addExtension(
+        feature("http://hl7.org/fhir/uv/tx-ecosystem/FeatureDefinition/CodeSystemAsParameter", new BooleanType(true)));
+    cs.setUrl("http://psychcode.org/fhir/CapabilityStatement/psychcode-server");
+    cs.setVersion(version);
+    cs.setName("PsychCodeFhirServer");
+    cs.setTitle("PsychCode FHIR Server");
+    cs.setStatus(PublicationStatus.ACTIVE);
+    cs.setDateElement(new DateTimeType(released, ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND, java.util.TimeZone.getTimeZone(ZoneOffset.UTC)));
+    cs.setPublisher("PsychCode");
+    cs.getInstantiates().clear();
+    cs.addInstantiates("http://hl7.org/fhir/CapabilityStatement/terminology-server");
+    cs.getSoftware().setName("PsychCode FHIR Server").setVersion(version).setReleaseDate(released);
+    cs.getFormat().clear();
+    cs.addFormat("application/fhir+json");
+    cs.addFormat("application/fhir+xml");
+    cs.addFormat("json");
+    cs.addFormat("xml");
+    for (CapabilityStatementRestComponent rest : cs.getRest()) {
+      for (CapabilityStatementRestResourceComponent r : rest.getResource()) {
+        for (CapabilityStatementRestResourceOperationComponent op : r.getOperation()) {
+          operations.find(r.getType(), op.getName()).ifPresent(d -> op.setDefinition(d.getUrl()));
+        }
+      }
+      for (CapabilityStatementRestResourceOperationComponent op : rest.getOperation()) {
+        operations.find(null, op.getName()).ifPresent(d -> op.setDefinition(d.getUrl()));
+      }
+    }
+  }
+
+  private static Extension feature(String definition, org.hl7.fhir.r4.model.Type value) {
+    Extension e = new Extension(FEATURE);
+    e.addExtension("definition", new CanonicalType(definition));
+    e.addExtension("value", value);
+    return e;
+  }
+
+  /** {@code GET /metadata?mode=terminology} answers the server's TerminologyCapabilities instead. */
+  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+  public boolean terminologyMode(RequestDetails rd, ResponseDetails response) {
+    if (rd.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+      String[] mode = rd.getParameters().get("mode");
+      if (mode != null && mode.length > 0 && "terminology".equals(mode[0])) {
+        response.setResponseResource(terminologyCapabilities());
+      }
+    }
+    return true;
+  }
+
+  TerminologyCapabilities terminologyCapabilities() {
+    TerminologyCapabilities tc = new TerminologyCapabilities();
+    tc.setId("psychcode-server");
+    tc.setUrl("http://psychcode.org/fhir/TerminologyCapabilities/psychcode-server");
+    tc.setVersion(version);
+    tc.setName("PsychCodeTerminologyCapabilities");
+    tc.setTitle("PsychCode FHIR Server terminology capabilities");
+    tc.setStatus(PublicationStatus.ACTIVE);
+    tc.setDateElement(new DateTimeType(released, ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND, java.util.TimeZone.getTimeZone(ZoneOffset.UTC)));
+    tc.setKind(CapabilityStatementKind.INSTANCE);
+    tc.getSoftware().setName("PsychCode FHIR Server").setVersion(version);
+    for (CodeSystemIndex cs : registry.codeSystems()) {
+      TerminologyCapabilitiesCodeSystemComponent entry =
+          tc.getCodeSystem().stream().filter(c -> c.getUri().equals(cs.url())).findFirst().orElse(null);
+      if (entry == null) {
+        entry = tc.addCodeSystem().setUri(cs.url());
+      }
+      if (cs.version() != null) {
+        entry.addVersion().setCode(cs.version());
+      }
+    }
+    tc.getExpansion().setHierarchical(true).setPaging(true).setIncomplete(false);
+    tc.getExpansion().addParameter().setName("tx-resource");
+    for (String name : OperationParameters.EXPAND.names().stream().sorted().toList()) {
+      tc.getExpansion().addParameter().setName(name);
+    }
+    tc.getExpansion().setTextFilter("Matches words of the code, display and designations that start with the text");
+    tc.getValidateCode().setTranslations(false);
+    tc.getTranslation().setNeedsMap(false);
+    return tc;
+  }
+}

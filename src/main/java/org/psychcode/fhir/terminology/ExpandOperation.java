@@ -1,0 +1,81 @@
+package org.psychcode.fhir.terminology;
+
+import java.util.Map;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ValueSet;
+
+/**
+ * {@code ValueSet/$expand}: finds the value set (by url, inline, or by id), expands it, and renders the page the
+ * client asked for. A published value set is not expanded again: its stored expansion is filtered and paged.
+ */
+final class ExpandOperation {
+
+  private final TerminologySource published;
+  private final Map<String, Expansion> stored;
+
+  ExpandOperation(TerminologySource published, Map<String, Expansion> stored) {
+    this.published = published;
+    this.stored = stored;
+  }
+
+  ValueSet expand(TxRequest req, ValueSet instance) {
+    OperationParameters.EXPAND.check(req);
+    TxParameters txp = new TxParameters(false);
+    txp.read(req.parameters(), req.acceptLanguage());
+    if (req.has("count") && txp.count < 0) {
+      throw TxException.invalid(
+          TxIssue.error(IssueType.INVALID, null, null, "count must be a whole number of zero or more", "invalid-data"));
+    }
+    if (req.has("offset") && txp.offset < 0) {
+      throw TxException.invalid(
+          TxIssue.error(IssueType.INVALID, null, null, "offset must be a whole number of zero or more", "invalid-data"));
+    }
+    Resource inline = req.resource("valueSet");
+    TerminologySource source = req.terminology(published, inline);
+    TxContext ctx = new TxContext(source, txp);
+    ValueSet vs = instance;
+    if (vs == null && inline instanceof ValueSet v) {
+      vs = v;
+    }
+    if (vs == null) {
+      String url = req.string("url");
+      if (url == null) {
+        throw TxException.invalid(
+            TxIssue.error(
+                IssueType.INVALID,
+                null,
+                null,
+                "Must provide either a ValueSet resource or a url parameter",
+                "invalid-data"));
+      }
+      String version = req.string("valueSetVersion");
+      if (version == null && url.contains("|")) {
+        version = url.substring(url.indexOf('|') + 1);
+        url = url.substring(0, url.indexOf('|'));
+      }
+      version = ctx.determineValueSetVersion(url, version);
+      vs = source.valueSet(url, version).orElse(null);
+      if (vs == null) {
+        throw TxException.notFound(
+            TxIssue.error(
+                IssueType.NOTFOUND,
+                null,
+                "Unable_to_resolve_value_Set_",
+                TxMessages.format("Unable_to_resolve_value_Set_", url + (version == null ? "" : "|" + version)),
+                "not-found"));
+      }
+    }
+    Expansion cached = source.isPublished() && txp.onlyPagingAndFilter() ? stored.get(key(vs)) : null;
+    if (cached != null && published.valueSet(vs.getUrl(), vs.getVersion()).orElse(null) == vs) {
+      return cached.filtered(new TextFilter(txp.filter))
+          .render(txp.offset, txp.count, txp.hasExcludeNested ? txp.excludeNested : null);
+    }
+    Expansion e = new ValueSetExpander(ctx, ValueSetExpander.EXTERNAL_LIMIT, new TextFilter(txp.filter)).expand(vs);
+    return e.render(txp.offset, txp.count);
+  }
+
+  static String key(ValueSet vs) {
+    return ValueSetExpander.versionedUrl(vs);
+  }
+}

@@ -1,0 +1,1334 @@
+package org.psychcode.fhir.terminology;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.UriType;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.r4.model.ValueSet.ConceptReferenceComponent;
+import org.hl7.fhir.r4.model.ValueSet.ConceptSetComponent;
+import org.hl7.fhir.r4.model.ValueSet.ConceptSetFilterComponent;
+
+/**
+ * Decides whether codes belong to a value set, and says why not, the way the FHIR terminology ecosystem expects
+ * ({@code result}, {@code message}, an {@code issues} OperationOutcome whose issues carry tx-issue-type codes and
+ * FHIRPath expressions). Serves {@code ValueSet/$validate-code} and, through a value set made of one whole code
+ * system, {@code CodeSystem/$validate-code}. One checker per call; not thread-safe.
+ */
+final class ValueSetChecker {
+
+  enum Mode {
+    CODE,
+    CODING,
+    CODEABLE_CONCEPT
+  }
+
+  private static final class Inactive {
+    boolean value;
+    String path;
+    String code;
+  }
+
+  private static final class State {
+    final Set<String> unknownSystems = new LinkedHashSet<>();
+    final List<String> messages = new ArrayList<>();
+    final List<String> unknownCodes = new ArrayList<>();
+    final Inactive inactive = new Inactive();
+    String normalForm;
+    String vstatus;
+    String cause = "null";
+    String impliedSystem;
+  }
+
+  private static final class PerCoding {
+    String ver;
+    String contentMode;
+    Language defLang;
+  }
+
+  private final TxContext ctx;
+  private final TxParameters params;
+  private final ValueSet valueSet;
+  private final boolean internallyDefined;
+  private final Map<String, ValueSetChecker> others = new HashMap<>();
+
+  ValueSetChecker(TxContext ctx, ValueSet valueSet, boolean internallyDefined) {
+    this.ctx = ctx;
+    this.params = ctx.params;
+    this.valueSet = valueSet;
+    this.internallyDefined = internallyDefined;
+  }
+
+  private String vurl() {
+    return valueSet.hasUrl() ? ValueSetExpander.versionedUrl(valueSet) : "(unidentified)";
+  }
+
+  // ---------------------------------------------------------------- preparation
+
+  void prepare() {
+    prepare(new LinkedHashSet<>());
+  }
+
+  private void prepare(Set<String> chain) {
+    ValueSetExpander.seeValueSet(valueSet, params);
+    String key = vurl();
+    if (key != null && !chain.add(key)) {
+      return;
+    }
+    if (valueSet.hasCompose()) {
+      int i = 0;
+      for (ConceptSetComponent cc : valueSet.getCompose().getInclude()) {
+        prepareConceptSet("include[" + i + "]", cc, chain);
+        i++;
+      }
+      i = 0;
+      for (ConceptSetComponent cc : valueSet.getCompose().getExclude()) {
+        prepareConceptSet("exclude[" + i + "]", cc, chain);
+        i++;
+      }
+    }
+  }
+
+  private void prepareConceptSet(String desc, ConceptSetComponent cc, Set<String> chain) {
+    for (CanonicalType u : cc.getValueSet()) {
+      String s = ctx.pinValueSet(u.getValue());
+      if (!others.containsKey(s)) {
+        ValueSet other = ctx.findValueSet(s, null, valueSet);
+        if (other == null) {
+          throw new TxException(
+              422,
+              List.of(
+                  TxIssue.error(
+                      IssueType.NOTFOUND,
+                      null,
+                      "Unable_to_resolve_value_Set_",
+                      TxMessages.format("Unable_to_resolve_value_Set_", s),
+                      "not-found")),
+              true,
+              null);
+        }
+        ValueSetChecker checker = new ValueSetChecker(ctx, other, false);
+        checker.prepare(chain);
+        others.put(s, checker);
+      }
+    }
+    if (!cc.hasSystem()) {
+      return;
+    }
+    String v = ctx.determineVersion(cc.getSystem(), cc.getVersion());
+    CodeSystemIndex cs = ctx.findCodeSystem(cc.getSystem(), v, false);
+    if (cs == null) {
+      return;
+    }
+    ctx.noteSupplements(cs);
+    int i = 0;
+    for (ConceptSetFilterComponent f : cc.getFilter()) {
+      String op = f.getOpElement().getValueAsString();
+      if (TxContext.isEmpty(f.getValue())) {
+        throw TxException.invalid(
+            TxIssue.error(
+                IssueType.INVALID,
+                "ValueSet.compose." + desc + ".filter[" + i + "]",
+                "UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE",
+                TxMessages.format("UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE", cs.url(), f.getProperty(), op),
+                "vs-invalid"));
+      }
+      if (!("concept".equals(f.getProperty()) && ("is-a".equals(op) || "descendent-of".equals(op)))
+          && (op == null || !ConceptFilter.supported(cs, f.getProperty(), op))) {
+        throw TxException.invalid(
+            TxIssue.error(
+                IssueType.NOTSUPPORTED,
+                "ValueSet.compose." + desc + ".filter[" + i + "]",
+                "FILTER_NOT_UNDERSTOOD",
+                TxMessages.format(
+                    "FILTER_NOT_UNDERSTOOD", f.getProperty(), op, f.getValue(), valueSet.getUrl(), cs.url()),
+                "vs-invalid"));
+      }
+      i++;
+    }
+  }
+
+  void checkSupplementsUsed() {
+    List<String> unused = ctx.unusedSupplements();
+    if (!unused.isEmpty()) {
+      throw TxException.unprocessable(
+          TxIssue.error(
+              IssueType.NOTFOUND,
+              null,
+              "VALUESET_SUPPLEMENT_MISSING",
+              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
+              "not-found"));
+    }
+  }
+
+  // ---------------------------------------------------------------- status of referenced resources
+
+  private void checkCanonicalStatus(
+      TxOutcome op,
+      String type,
+      String vurl,
+      PublicationStatus status,
+      String standardsStatus,
+      boolean experimental,
+      ValueSet source) {
+    String id = null;
+    if ("deprecated".equals(standardsStatus)) {
+      id = "MSG_DEPRECATED";
+    } else if ("withdrawn".equals(standardsStatus)) {
+      id = "MSG_WITHDRAWN";
+    } else if (status == PublicationStatus.RETIRED) {
+      id = "MSG_RETIRED";
+    } else if (source != null) {
+      if (experimental && !source.getExperimental()) {
+        id = "MSG_EXPERIMENTAL";
+      } else if ((status == PublicationStatus.DRAFT || "draft".equals(standardsStatus))
+          && !(source.getStatus() == PublicationStatus.DRAFT || "draft".equals(standardsStatus(source)))) {
+        id = "MSG_DRAFT";
+      }
+    }
+    if (id != null) {
+      op.add(
+          TxIssue.information(
+              IssueType.BUSINESSRULE, null, id, TxMessages.format(id, vurl, "", type), "status-check"));
+    }
+  }
+
+  private void checkStatus(TxOutcome op, CodeSystemIndex cs) {
+    checkCanonicalStatus(
+        op, "CodeSystem", cs.versionedUrl(), cs.status(), cs.standardsStatus(), cs.experimental(), valueSet);
+  }
+
+  private void checkStatus(TxOutcome op, ValueSet vs, ValueSet source) {
+    checkCanonicalStatus(
+        op,
+        "ValueSet",
+        ValueSetExpander.versionedUrl(vs),
+        vs.getStatus(),
+        standardsStatus(vs),
+        vs.getExperimental(),
+        source);
+  }
+
+  private static String standardsStatus(ValueSet vs) {
+    Extension e = vs.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
+    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
+  }
+
+  // ---------------------------------------------------------------- membership of one code
+
+  private static String addToPath(String path, String name) {
+    return path == null || path.isEmpty() ? name : path + "." + name;
+  }
+
+  private Boolean check(
+      String path,
+      String system,
+      String version,
+      String code,
+      Designations displays,
+      State st,
+      PerCoding pc,
+      TxOutcome op,
+      String display) {
+    pc.defLang = new Language("en");
+    if (TxContext.isEmpty(system) && !params.inferSystem) {
+      String msg = TxMessages.format("Coding_has_no_system__cannot_validate");
+      st.messages.add(msg);
+      op.add(TxIssue.warning(IssueType.INVALID, path, "Coding_has_no_system__cannot_validate", msg, "invalid-data"));
+      return false;
+    }
+    if (TxContext.isEmpty(system) && params.inferSystem) {
+      Set<String> systems = new LinkedHashSet<>();
+      system = determineSystem(code, systems);
+      if (TxContext.isEmpty(system)) {
+        String msg;
+        if (systems.size() > 1) {
+          msg =
+              TxMessages.format(
+                  "Unable_to_resolve_system__value_set_has_multiple_matches", code, vurl(), String.join(",", systems));
+          op.add(
+              TxIssue.error(
+                  IssueType.NOTFOUND,
+                  "code",
+                  "Unable_to_resolve_system__value_set_has_multiple_matches",
+                  msg,
+                  "cannot-infer"));
+        } else {
+          msg = TxMessages.format("UNABLE_TO_INFER_CODESYSTEM", code, vurl());
+          op.add(TxIssue.error(IssueType.NOTFOUND, "code", "UNABLE_TO_INFER_CODESYSTEM", msg, "cannot-infer"));
+        }
+        st.messages.add(msg);
+        return false;
+      }
+      st.impliedSystem = system;
+    }
+    checkSupplementsUsed();
+    if (valueSet.hasCompose()) {
+      Boolean result = false;
+      String determinedVersion = null;
+      if (TxContext.isEmpty(version)) {
+        Set<String> vset = new LinkedHashSet<>();
+        for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+          if (system.equals(inc.getSystem()) && inc.hasVersion()) {
+            vset.add(inc.getVersion());
+          }
+        }
+        if (vset.size() > 1) {
+          determinedVersion = pickApplicableVersion(vset, system, code, display);
+        }
+      }
+      List<ConceptSetComponent> includes = new ArrayList<>(valueSet.getCompose().getInclude());
+      includes.sort(
+          (a, b) -> {
+            if (a.hasSystem() && a.getSystem().equals(b.getSystem()) && a.hasVersion() && b.hasVersion()) {
+              return -Versions.compare(a.getVersion(), b.getVersion());
+            }
+            return 0;
+          });
+      for (ConceptSetComponent cc : includes) {
+        if (!cc.hasSystem()) {
+          result = true;
+        } else if (cc.getSystem().equals(system)
+            && (determinedVersion == null || determinedVersion.equals(cc.getVersion()))
+            && useThisVersion(cc, version)) {
+          String v = determineVersion(path, cc.getSystem(), cc.getVersion(), version, op, st);
+          CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
+          if (cs == null) {
+            if (!params.membershipOnly) {
+              reportUnknownSystem(path, system, v, op, st);
+              return null;
+            }
+            return false;
+          }
+          for (TxIssue i : ctx.checkVersion(cs.url(), cs.version())) {
+            op.add(i);
+          }
+          pc.defLang = cs.language() == null ? new Language("en") : cs.language();
+          checkStatus(op, cs);
+          ctx.noteSupplements(cs);
+          pc.contentMode = cs.content().toCode();
+          if (cs.url().equals(system)
+              && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
+            pc.ver = cs.version();
+            result = true;
+          } else {
+            result = false;
+          }
+        } else {
+          result = false;
+        }
+        for (CanonicalType u : cc.getValueSet()) {
+          String s = ctx.pinValueSet(u.getValue());
+          ValueSetChecker checker = others.get(s);
+          if (checker == null) {
+            throw TxException.unprocessable(
+                TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
+          }
+          checkStatus(op, checker.valueSet, valueSet);
+          if (Boolean.TRUE.equals(result)) {
+            result = checker.check(path, system, version, code, displays, st, pc, op, display);
+          }
+        }
+        if (Boolean.TRUE.equals(result)) {
+          break;
+        }
+      }
+      if (Boolean.TRUE.equals(result)) {
+        for (ConceptSetComponent cc : valueSet.getCompose().getExclude()) {
+          boolean excluded;
+          if (!cc.hasSystem()) {
+            excluded = true;
+          } else {
+            CodeSystemIndex cs = ctx.findCodeSystem(cc.getSystem(), cc.getVersion(), true);
+            if (cs == null) {
+              excluded = false;
+            } else {
+              excluded = cs.url().equals(system) && checkConceptSet(path, false, cs, cc, code, displays, op, st);
+            }
+          }
+          for (CanonicalType u : cc.getValueSet()) {
+            ValueSetChecker checker = others.get(ctx.pinValueSet(u.getValue()));
+            if (checker != null) {
+              excluded =
+                  excluded
+                      && Boolean.TRUE.equals(
+                          checker.check(path, system, version, code, displays, st, pc, op, display));
+            }
+          }
+          if (excluded) {
+            return false;
+          }
+        }
+      }
+      return result;
+    }
+    if (valueSet.hasExpansion()) {
+      return checkInExpansion(path, system, version, code, displays, st, pc, op);
+    }
+    return false;
+  }
+
+  private Boolean checkInExpansion(
+      String path,
+      String system,
+      String version,
+      String code,
+      Designations displays,
+      State st,
+      PerCoding pc,
+      TxOutcome op) {
+    ValueSet.ValueSetExpansionContainsComponent found = findContains(valueSet.getExpansion().getContains(), system, code);
+    if (found == null) {
+      return false;
+    }
+    String v;
+    if (!found.hasVersion() && TxContext.isEmpty(version)) {
+      v = null;
+    } else if (!found.hasVersion()) {
+      v = version;
+    } else if (TxContext.isEmpty(version) || version.equals(found.getVersion())) {
+      v = found.getVersion();
+    } else {
+      String msg =
+          "The code system \""
+              + found.getSystem()
+              + "\" version \""
+              + found.getVersion()
+              + "\" in the ValueSet expansion is different to the one in the value (\""
+              + version
+              + "\")";
+      st.messages.add(msg);
+      op.add(TxIssue.error(IssueType.NOTFOUND, addToPath(path, "version"), null, msg, "vs-invalid"));
+      return false;
+    }
+    CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
+    if (cs == null) {
+      if (!params.membershipOnly) {
+        reportUnknownSystem(path, system, v, op, st);
+        return null;
+      }
+      return false;
+    }
+    pc.defLang = cs.language() == null ? new Language("en") : cs.language();
+    checkStatus(op, cs);
+    pc.ver = cs.version();
+    pc.contentMode = cs.content().toCode();
+    IndexedConcept c = cs.concept(code).orElse(null);
+    if (c == null) {
+      if (!params.membershipOnly) {
+        op.add(unknownCodeIssue(path, code, cs));
+      }
+      return false;
+    }
+    if (!params.abstractOk && c.isAbstract()) {
+      if (!params.membershipOnly) {
+        op.add(abstractIssue(path, cs, code));
+      }
+      return false;
+    }
+    noteInactive(st, path, code, c);
+    c.addDesignations(displays, cs.language());
+    return true;
+  }
+
+  private static ValueSet.ValueSetExpansionContainsComponent findContains(
+      List<ValueSet.ValueSetExpansionContainsComponent> list, String system, String code) {
+    for (ValueSet.ValueSetExpansionContainsComponent c : list) {
+      if (system.equals(c.getSystem()) && code.equals(c.getCode())) {
+        return c;
+      }
+      ValueSet.ValueSetExpansionContainsComponent f = findContains(c.getContains(), system, code);
+      if (f != null) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private void reportUnknownSystem(String path, String system, String v, TxOutcome op, State st) {
+    String msg;
+    String mid;
+    boolean add = true;
+    if (TxContext.isEmpty(v)) {
+      mid = "UNKNOWN_CODESYSTEM";
+      msg = TxMessages.format(mid, system);
+      st.unknownSystems.add(system);
+    } else {
+      List<String> vl = ctx.listVersions(system);
+      String vn;
+      if (vl.isEmpty()) {
+        mid = "UNKNOWN_CODESYSTEM_VERSION_NONE";
+        vn = system;
+      } else {
+        mid = "UNKNOWN_CODESYSTEM_VERSION";
+        vn = system + "|" + v;
+      }
+      msg = TxMessages.format(mid, system, v, Versions.presentList(vl));
+      add = st.unknownSystems.add(vn);
+    }
+    st.messages.add(msg);
+    if (add) {
+      op.add(TxIssue.error(IssueType.NOTFOUND, addToPath(path, "system"), mid, msg, "not-found"));
+    }
+  }
+
+  private TxIssue unknownCodeIssue(String path, String code, CodeSystemIndex cs) {
+    boolean versioned = cs.version() != null;
+    String mid = versioned ? "Unknown_Code_in_Version" : "Unknown_Code_in";
+    return TxIssue.error(
+        IssueType.CODEINVALID,
+        addToPath(path, "code"),
+        mid,
+        TxMessages.format(mid, code, cs.url(), cs.version()),
+        "invalid-code");
+  }
+
+  private static TxIssue fragmentIssue(String path, String code, CodeSystemIndex cs) {
+    return TxIssue.warning(
+        IssueType.CODEINVALID,
+        addToPath(path, "code"),
+        "UNKNOWN_CODE_IN_FRAGMENT",
+        TxMessages.format("UNKNOWN_CODE_IN_FRAGMENT", code, cs.url(), cs.version()),
+        "invalid-code");
+  }
+
+  private static TxIssue abstractIssue(String path, CodeSystemIndex cs, String code) {
+    return TxIssue.error(
+        IssueType.BUSINESSRULE,
+        addToPath(path, "code"),
+        "ABSTRACT_CODE_NOT_ALLOWED",
+        TxMessages.format("ABSTRACT_CODE_NOT_ALLOWED", cs.url(), code),
+        "code-rule");
+  }
+
+  private static void noteInactive(State st, String path, String code, IndexedConcept c) {
+    if (!st.inactive.value) {
+      st.inactive.value = c.isInactive();
+      st.inactive.path = path;
+      st.inactive.code = code;
+      st.vstatus = c.status();
+    }
+  }
+
+  private String determineSystem(String code, Set<String> systems) {
+    String result = null;
+    boolean needExpansion = false;
+    boolean mayNeedExpansion = false;
+    for (ConceptSetComponent inc : valueSet.getCompose().getExclude()) {
+      if (inc.hasValueSet() || !inc.hasSystem() || inc.hasFilter()) {
+        needExpansion = true;
+      }
+    }
+    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+      if (inc.hasValueSet() || !inc.hasSystem()) {
+        needExpansion = true;
+      }
+      if (inc.hasFilter()) {
+        mayNeedExpansion = true;
+      }
+    }
+    if (needExpansion) {
+      return systemFromExpansion(code, systems);
+    }
+    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+      CodeSystemIndex cs = ctx.findCodeSystem(inc.getSystem(), null, false);
+      if (cs == null) {
+        return "";
+      }
+      if (inc.hasConcept()) {
+        for (ConceptReferenceComponent cc : inc.getConcept()) {
+          if (code.equals(cc.getCode())) {
+            systems.add(inc.getSystem());
+            if (result == null) {
+              result = inc.getSystem();
+            } else if (!result.equals(inc.getSystem())) {
+              return "";
+            }
+          }
+        }
+      } else if (cs.concept(code).isPresent()) {
+        systems.add(inc.getSystem());
+        if (result == null) {
+          result = inc.getSystem();
+        } else if (!result.equals(inc.getSystem())) {
+          if (mayNeedExpansion) {
+            return systemFromExpansion(code, systems);
+          }
+          return "";
+        }
+      }
+    }
+    return result == null ? "" : result;
+  }
+
+  private String systemFromExpansion(String code, Set<String> systems) {
+    TxParameters p = params.copy();
+    p.limit = ValueSetExpander.INTERNAL_LIMIT;
+    Expansion e = new ValueSetExpander(new TxContext(ctx.source, p), ValueSetExpander.INTERNAL_LIMIT, TextFilter.NONE)
+        .expand(valueSet);
+    String result = "";
+    for (Expansion.Item i : e.all) {
+      if (i.code.equals(code)) {
+        systems.add(i.system);
+        if (result.isEmpty()) {
+          result = i.system;
+        } else {
+          return "";
+        }
+      }
+    }
+    return result;
+  }
+
+  private String determineVersion(
+      String path, String system, String versionVS, String versionCoding, TxOutcome op, State st) {
+    CodeSystemIndex csa = ctx.findCodeSystem(system, null, false);
+    String result = ctx.determineVersion(system, versionVS);
+    if (TxContext.isEmpty(versionCoding)) {
+      return result;
+    }
+    if (!TxContext.isEmpty(result) && csa != null && !versionCoding.equals(result) && Versions.matches(result, versionCoding)) {
+      result = versionCoding;
+    }
+    if (TxContext.isEmpty(result)) {
+      for (String v : ctx.listVersions(system)) {
+        if (v.equals(versionCoding) || Versions.matches(versionCoding, v)) {
+          result = versionCoding;
+          break;
+        }
+      }
+    }
+    CodeSystemIndex cs = ctx.findCodeSystem(system, result, false);
+    if (cs != null && !java.util.Objects.equals(cs.version(), versionCoding) && !Versions.matches(versionCoding, cs.version())) {
+      IssueSeverity level = IssueSeverity.ERROR;
+      String msg;
+      String mid;
+      if (TxContext.isEmpty(result)) {
+        msg = TxMessages.format("VALUESET_VALUE_MISMATCH_DEFAULT", system, cs.version(), versionVS, versionCoding);
+        mid = "VALUESET_VALUE_MISMATCH_DEFAULT";
+      } else if (!result.equals(versionVS)) {
+        msg =
+            TxMessages.format(
+                "VALUESET_VALUE_MISMATCH_CHANGED", system, result, versionVS == null ? "" : versionVS, versionCoding);
+        mid = "VALUESET_VALUE_MISMATCH_CHANGED";
+      } else {
+        msg = TxMessages.format("VALUESET_VALUE_MISMATCH", system, versionVS, versionCoding);
+        mid = "VALUESET_VALUE_MISMATCH";
+      }
+      op.add(new TxIssue(level, IssueType.INVALID, addToPath(path, "version"), mid, msg, "vs-invalid"));
+      st.messages.add(msg);
+      CodeSystemIndex cs2 = ctx.findCodeSystem(system, versionCoding, false);
+      if (cs2 == null) {
+        List<String> vl = ctx.listVersions(system);
+        st.unknownSystems.add(system + "|" + versionCoding);
+        String m = TxMessages.format("UNKNOWN_CODESYSTEM_VERSION", system, versionCoding, Versions.presentList(vl));
+        op.add(TxIssue.error(IssueType.NOTFOUND, addToPath(path, "system"), "UNKNOWN_CODESYSTEM_VERSION", m, "not-found"));
+        st.messages.add(m);
+      }
+    } else if (cs == null && !java.util.Objects.equals(result, versionCoding)) {
+      String msg = TxMessages.format("VALUESET_VALUE_MISMATCH", system, result, versionCoding);
+      op.add(TxIssue.error(IssueType.INVALID, addToPath(path, "version"), "VALUESET_VALUE_MISMATCH", msg, "vs-invalid"));
+      st.messages.add(msg);
+    }
+    return result;
+  }
+
+  private String pickApplicableVersion(Set<String> vset, String system, String code, String display) {
+    List<String> found = new ArrayList<>();
+    for (String v : vset) {
+      CodeSystemIndex cs = ctx.findCodeSystem(system, v, false);
+      if (cs != null) {
+        IndexedConcept c = cs.concept(code).orElse(null);
+        if (c != null && (display == null || displayIsOk(cs, c, display))) {
+          found.add(v);
+        }
+      }
+    }
+    if (found.size() == vset.size()) {
+      return null;
+    }
+    List<String> pool = found.isEmpty() ? new ArrayList<>(vset) : found;
+    pool.sort((a, b) -> -Versions.compare(a, b));
+    return pool.get(0);
+  }
+
+  private static boolean displayIsOk(CodeSystemIndex cs, IndexedConcept c, String display) {
+    if (display.equals(c.display())) {
+      return true;
+    }
+    Designations d = new Designations();
+    c.addDesignations(d, cs.language());
+    return d.all().stream().anyMatch(x -> display.equals(x.value()));
+  }
+
+  private boolean useThisVersion(ConceptSetComponent cc, String version) {
+    if (TxContext.isEmpty(version) || version.equals(cc.getVersion())) {
+      return true;
+    }
+    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+      if (version.equals(inc.getVersion())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean excludeInactives() {
+    return valueSet.hasCompose() && valueSet.getCompose().hasInactive() && !valueSet.getCompose().getInactive();
+  }
+
+  private boolean checkConceptSet(
+      String path,
+      boolean in,
+      CodeSystemIndex cs,
+      ConceptSetComponent cset,
+      String code,
+      Designations displays,
+      TxOutcome op,
+      State st) {
+    if (!cset.hasConcept() && !cset.hasFilter()) {
+      IndexedConcept c = cs.concept(code).orElse(null);
+      if (c == null) {
+        if (!params.membershipOnly && in) {
+          if (!cs.isComplete()) {
+            op.add(fragmentIssue(path, code, cs));
+            return true;
+          }
+          op.add(unknownCodeIssue(path, code, cs));
+        }
+        return false;
+      }
+      normalise(path, code, c, cs, op, st);
+      c.addDesignations(displays, cs.language());
+      if (!params.abstractOk && c.isAbstract()) {
+        if (!params.membershipOnly && in) {
+          op.add(abstractIssue(path, cs, code));
+        }
+        return false;
+      }
+      if (excludeInactives() && c.isInactive()) {
+        if (in) {
+          String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
+          op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
+          st.messages.add(msg);
+          if (!params.membershipOnly) {
+            st.inactive.value = true;
+            st.inactive.path = path;
+            st.inactive.code = code;
+            st.vstatus = c.status();
+          }
+        }
+        return false;
+      }
+      if (params.activeOnly && c.isInactive()) {
+        if (in) {
+          st.inactive.value = true;
+          st.inactive.path = path;
+          st.inactive.code = code;
+          st.vstatus = c.status();
+          String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
+          st.messages.add(msg);
+          op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
+        }
+        return false;
+      }
+      if (in) {
+        noteInactive(st, path, code, c);
+      }
+      return true;
+    }
+    for (ConceptReferenceComponent cc : cset.getConcept()) {
+      if (code.equals(cc.getCode())) {
+        IndexedConcept c = cs.concept(code).orElse(null);
+        if (c == null) {
+          continue;
+        }
+        c.addDesignations(displays, cs.language());
+        addIncludeConceptNames(displays, cc);
+        if (!params.abstractOk && c.isAbstract()) {
+          if (!params.membershipOnly) {
+            op.add(abstractIssue(path, cs, code));
+          }
+        } else if (excludeInactives() && c.isInactive()) {
+          if (!params.membershipOnly) {
+            st.inactive.value = true;
+            st.inactive.path = path;
+            st.inactive.code = code;
+            st.vstatus = c.status();
+          }
+        } else {
+          Extension ss = cc.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
+          String sstatus = ss != null && ss.getValue() != null ? ss.getValue().primitiveValue() : null;
+          if ("withdrawn".equals(sstatus) || "deprecated".equals(sstatus)) {
+            op.add(deprecatedInValueSet(path, cs, code, sstatus));
+          } else if (cc.hasExtension("http://hl7.org/fhir/StructureDefinition/valueset-deprecated")) {
+            op.add(deprecatedInValueSet(path, cs, code, "deprecated"));
+          }
+          if (in) {
+            noteInactive(st, path, code, c);
+          }
+          return true;
+        }
+      }
+    }
+    if (cset.hasFilter()) {
+      List<ConceptFilter> filters = new ArrayList<>();
+      for (ConceptSetFilterComponent fc : cset.getFilter()) {
+        filters.add(ConceptFilter.of(cs, fc.getProperty(), fc.getOpElement().getValueAsString(), fc.getValue()));
+      }
+      IndexedConcept c = cs.concept(code).orElse(null);
+      boolean member = c != null && filters.stream().allMatch(f -> f.includes(c));
+      if (member) {
+        c.addDesignations(displays, cs.language());
+        if (!params.abstractOk && c.isAbstract()) {
+          if (!params.membershipOnly) {
+            op.add(abstractIssue(path, cs, code));
+          }
+        } else if (excludeInactives() && c.isInactive()) {
+          if (!params.membershipOnly) {
+            st.inactive.value = true;
+            st.inactive.path = path;
+            st.inactive.code = code;
+            st.vstatus = c.status();
+          }
+        } else {
+          if (in && !st.inactive.value && c.isInactive()) {
+            st.inactive.value = true;
+            st.inactive.path = path;
+            st.inactive.code = code;
+            if (c.status() != null) {
+              st.vstatus = c.status();
+            }
+          }
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private TxIssue deprecatedInValueSet(String path, CodeSystemIndex cs, String code, String status) {
+    return TxIssue.warning(
+        IssueType.BUSINESSRULE,
+        addToPath(path, "code"),
+        "CONCEPT_DEPRECATED_IN_VALUESET",
+        TxMessages.format("CONCEPT_DEPRECATED_IN_VALUESET", cs.url(), code, status, vurl()),
+        "code-comment");
+  }
+
+  private void addIncludeConceptNames(Designations displays, ConceptReferenceComponent cc) {
+    if (cc.hasDisplay()) {
+      displays.setBaseLang(valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
+      displays.add(true, "active", null, null, cc.getDisplay().trim(), null);
+    }
+    for (ValueSet.ConceptReferenceDesignationComponent d : cc.getDesignation()) {
+      displays.add(
+          false,
+          "unknown",
+          d.hasLanguage() ? new Language(d.getLanguage()) : null,
+          d.hasUse() ? d.getUse() : null,
+          d.getValue() == null ? "" : d.getValue().trim(),
+          d.getExtension());
+    }
+  }
+
+  private void normalise(String path, String code, IndexedConcept c, CodeSystemIndex cs, TxOutcome op, State st) {
+    if (!c.code().equals(code)) {
+      String csDesc = cs.versionedUrl();
+      String msg = TxMessages.format("CODE_CASE_DIFFERENCE", code, c.code(), csDesc);
+      op.add(TxIssue.information(IssueType.BUSINESSRULE, addToPath(path, "code"), "CODE_CASE_DIFFERENCE", msg, "code-rule"));
+      st.normalForm = c.code();
+    }
+  }
+
+  // ---------------------------------------------------------------- the answer
+
+  /** Validates a coded value (one or more codings) and builds the Parameters answer. */
+  Parameters checkCodeableConcept(String issuePath, CodeableConcept code, Mode mode) {
+    State st = new State();
+    TxOutcome op = new TxOutcome();
+    List<String> mt = st.messages;
+    Consumer<String> msg =
+        s -> {
+          if (s != null && !mt.contains(s)) {
+            mt.add(s);
+          }
+        };
+    checkCanonicalStatus(
+        op,
+        "ValueSet",
+        vurl(),
+        valueSet.getStatus(),
+        standardsStatus(valueSet),
+        valueSet.getExperimental(),
+        valueSet);
+    Designations list = new Designations();
+    Boolean ok = false;
+    boolean noCode = false;
+    Set<Integer> matched = new LinkedHashSet<>();
+    String codelist = "";
+    String psys = null;
+    String pcode = null;
+    String ppath = null;
+    String pver = null;
+    String pdisp = null;
+    String tsys = null;
+    String tcode = null;
+    String tver = null;
+    Parameters result = new Parameters();
+    List<TxIssue> systemIssues = new ArrayList<>();
+    int i = 0;
+    for (Coding c : code.getCoding()) {
+      String path = "CodeableConcept".equals(issuePath) ? addToPath(issuePath, "coding[" + i + "]") : issuePath;
+      if (!c.hasCode()) {
+        String m =
+            c.hasSystem()
+                ? "Coding has no code for system " + c.getSystem() + " and cannot be validated"
+                : "Coding has no code and cannot be validated";
+        msg.accept(m);
+        op.add(TxIssue.warning(IssueType.INVALID, path, null, m, "invalid-data"));
+        noCode = true;
+        break;
+      }
+      list.clear();
+      PerCoding pc = new PerCoding();
+      Boolean v = check(path, c.getSystem(), c.getVersion(), c.getCode(), list, st, pc, op, c.getDisplay());
+      if (Boolean.FALSE.equals(v)) {
+        st.cause = "code-invalid";
+      }
+      if (Boolean.TRUE.equals(v)) {
+        matched.add(i);
+      }
+      String ws = st.impliedSystem != null ? st.impliedSystem : c.getSystem();
+      if (tcode == null || Boolean.TRUE.equals(v)) {
+        tsys = c.getSystem();
+        tcode = c.getCode();
+        tver = c.getVersion();
+      }
+      if (TxContext.isEmpty(tver) && pc.ver != null) {
+        tver = pc.ver;
+      }
+      String cc = (ws == null ? "" : ws) + (c.hasVersion() ? "|" + c.getVersion() : "") + "#" + c.getCode();
+      if (c.hasDisplay()) {
+        cc = cc + " ('" + c.getDisplay() + "')";
+      }
+      codelist = codelist.isEmpty() ? "'" + cc + "'" : codelist + ", '" + cc + "'";
+      if (Boolean.FALSE.equals(v) && !internallyDefined && mode == Mode.CODEABLE_CONCEPT) {
+        String m = TxMessages.format("None_of_the_provided_codes_are_in_the_value_set_one", "", vurl(), "'" + cc + "'");
+        op.add(
+            TxIssue.information(
+                IssueType.CODEINVALID,
+                issuePath + ".coding[" + i + "].code",
+                "None_of_the_provided_codes_are_in_the_value_set_one",
+                m,
+                "this-code-not-in-vs"));
+        if ("null".equals(st.cause)) {
+          st.cause = "unknown";
+        }
+      }
+      if (!Boolean.TRUE.equals(ok) && !Boolean.FALSE.equals(v)) {
+        ok = v;
+      }
+      if (Boolean.TRUE.equals(v)) {
+        if ("example".equals(pc.contentMode)) {
+          String m =
+              "The system " + c.getSystem() + " was found but did not contain enough information to properly validate the code \""
+                  + c.getCode() + "\" (\"" + c.getDisplay() + "\") (mode = " + pc.contentMode + ")";
+          msg.accept(m);
+          op.add(TxIssue.warning(IssueType.NOTFOUND, path, null, m, "vs-invalid"));
+        } else if (c.hasDisplay() && !list.isEmpty()) {
+          checkDisplays(list, pc.defLang, c, msg, op, path);
+        }
+        if (pcode == null) {
+          psys = c.getSystem();
+          pcode = c.getCode();
+          ppath = path;
+          if (pc.ver != null) {
+            pver = pc.ver;
+          }
+          String pd = list.preferredDisplay(params.workingLanguages());
+          if (pd == null) {
+            pd = list.preferredDisplay(null);
+          }
+          pdisp = pd;
+        }
+      } else if (!params.membershipOnly && ws != null) {
+        if (!isAbsoluteUrl(ws)) {
+          String m = TxMessages.format("Terminology_TX_System_Relative");
+          String p =
+              mode == Mode.CODING
+                  ? issuePath + ".system"
+                  : mode == Mode.CODEABLE_CONCEPT ? issuePath + ".coding[" + i + "].system" : issuePath;
+          mt.add(m);
+          op.add(TxIssue.error(IssueType.INVALID, p, "Terminology_TX_System_Relative", m, "invalid-data"));
+        }
+        String lookupVersion = c.hasVersion() ? c.getVersion() : vsVersionFor(c.getSystem());
+        CodeSystemIndex prov = ctx.findCodeSystem(ws, lookupVersion, true);
+        if (prov == null) {
+          if (ctx.source.valueSet(ws, null).isPresent()) {
+            String m = TxMessages.format("Terminology_TX_System_ValueSet2", ws);
+            msg.accept(m);
+            op.add(TxIssue.error(IssueType.INVALID, addToPath(path, "system"), "Terminology_TX_System_ValueSet2", m, "invalid-data"));
+            st.cause = "invalid";
+          } else if (ctx.source.supplement(ws, lookupVersion).isPresent()) {
+            CodeSystemIndex s = CodeSystemIndex.of(ctx.source.supplement(ws, lookupVersion).get());
+            String m = TxMessages.format("CODESYSTEM_CS_NO_SUPPLEMENT", s.versionedUrl());
+            msg.accept(m);
+            op.add(TxIssue.error(IssueType.INVALID, addToPath(path, "system"), "CODESYSTEM_CS_NO_SUPPLEMENT", m, "invalid-data"));
+            st.cause = "invalid";
+          } else {
+            CodeSystemIndex prov2 = ctx.findCodeSystem(ws, null, true);
+            String m;
+            String mid;
+            boolean add;
+            if (prov2 == null && TxContext.isEmpty(lookupVersion)) {
+              mid = "UNKNOWN_CODESYSTEM";
+              m = TxMessages.format(mid, ws);
+              add = st.unknownSystems.add(ws);
+            } else {
+              List<String> vl = ctx.listVersions(c.getSystem());
+              String vn;
+              if (vl.isEmpty()) {
+                mid = "UNKNOWN_CODESYSTEM_VERSION_NONE";
+                vn = ws;
+              } else {
+                mid = "UNKNOWN_CODESYSTEM_VERSION";
+                vn = ws + "|" + lookupVersion;
+              }
+              m = TxMessages.format(mid, ws, lookupVersion, Versions.presentList(vl));
+              add = st.unknownSystems.add(vn);
+            }
+            if (add) {
+              TxIssue issue = TxIssue.error(IssueType.NOTFOUND, addToPath(path, "system"), mid, m, "not-found");
+              op.add(issue);
+              systemIssues.add(issue);
+            }
+            msg.accept(m);
+            st.cause = "not-found";
+          }
+        } else {
+          checkStatus(op, prov);
+          IndexedConcept ctxt = prov.concept(c.getCode()).orElse(null);
+          if (ctxt == null) {
+            String vs = ws + "|" + prov.version() + "#" + c.getCode();
+            if (!st.unknownCodes.contains(vs)) {
+              st.unknownCodes.add(vs);
+              if (prov.isComplete()) {
+                TxIssue issue = unknownCodeIssue(path, c.getCode(), prov);
+                st.cause = "code-invalid";
+                msg.accept(issue.text());
+                op.add(issue);
+              } else {
+                st.cause = "code-invalid";
+                op.add(fragmentIssue(path, c.getCode(), prov));
+              }
+            }
+          } else {
+            ctxt.addDesignations(list, prov.language());
+            if (!params.membershipOnly && !st.inactive.value && ctxt.isInactive()) {
+              st.inactive.value = true;
+              st.inactive.path = path;
+              st.inactive.code = c.getCode();
+              if (ctxt.status() != null) {
+                st.vstatus = ctxt.status();
+              }
+            }
+            String pd = list.preferredDisplay(params.workingLanguages());
+            if (pd != null) {
+              pdisp = pd;
+            }
+            if (pdisp == null) {
+              pdisp = list.preferredDisplay(null);
+            }
+            IssueSeverity severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
+            Language defLang = prov.language() == null ? new Language("en") : prov.language();
+            if (c.hasDisplay() && !list.isEmpty()) {
+              Designations.Match hd = list.hasDisplay(params.workingLanguages(), defLang, c.getDisplay(), false);
+              if (!hd.found()) {
+                String baseMsg =
+                    hd.difference() == Designations.Difference.NORMALIZED
+                        ? "Display_Name_WS_for__should_be_one_of__instead_of"
+                        : "Display_Name_for__should_be_one_of__instead_of";
+                int dc = list.displayCount(params.workingLanguages(), null, true);
+                String m;
+                if (dc == 0) {
+                  severity = IssueSeverity.WARNING;
+                  baseMsg = "NO_VALID_DISPLAY_AT_ALL";
+                  m = TxMessages.format("NO_VALID_DISPLAY_AT_ALL", c.getDisplay(), prov.url(), c.getCode(), params.langSummary());
+                } else {
+                  m = TxMessages.plural(
+                      dc,
+                      baseMsg,
+                      Integer.toString(dc),
+                      prov.url(),
+                      c.getCode(),
+                      list.present(params.workingLanguages(), true),
+                      c.getDisplay(),
+                      params.langSummary());
+                }
+                msg.accept(m);
+                op.add(new TxIssue(severity, IssueType.INVALID, addToPath(path, "display"), baseMsg, m, "invalid-display"));
+              }
+            }
+            if (prov.version() != null && mode != Mode.CODEABLE_CONCEPT) {
+              result.addParameter("version", new StringType(prov.version()));
+            }
+          }
+        }
+      }
+      i++;
+    }
+    if ("CodeableConcept".equals(issuePath) && !matched.isEmpty()) {
+      Set<String> notChecked =
+          Set.of("UNKNOWN_CODESYSTEM", "UNKNOWN_CODESYSTEM_VERSION", "UNKNOWN_CODESYSTEM_VERSION_NONE");
+      int j = 0;
+      for (Coding c : code.getCoding()) {
+        if (!matched.contains(j)) {
+          String sysPath = issuePath + ".coding[" + j + "].system";
+          for (TxIssue iss : new ArrayList<>(op.issues())) {
+            if (iss.isError() && notChecked.contains(iss.messageId()) && sysPath.equals(iss.path())) {
+              String was = iss.text();
+              String now =
+                  TxMessages.format(
+                      "UNKNOWN_CODESYSTEM_CODING_NOT_CHECKED",
+                      c.hasVersion() ? c.getSystem() + "|" + c.getVersion() : c.getSystem());
+              op.replace(
+                  iss,
+                  iss.withSeverity(IssueSeverity.WARNING).withText("UNKNOWN_CODESYSTEM_CODING_NOT_CHECKED", now));
+              mt.remove(was);
+              msg.accept(now);
+            }
+          }
+        }
+        j++;
+      }
+    }
+    boolean noCodeSummary = noCode && (mode != Mode.CODEABLE_CONCEPT || internallyDefined);
+    if (Boolean.FALSE.equals(ok) && !noCodeSummary && (!internallyDefined || !op.hasErrors())) {
+      String mid;
+      String m;
+      String p;
+      if (mode == Mode.CODEABLE_CONCEPT) {
+        mid = "TX_GENERAL_CC_ERROR_MESSAGE";
+        m = TxMessages.format(mid, vurl());
+        p = "";
+      } else {
+        mid = "None_of_the_provided_codes_are_in_the_value_set_one";
+        m = TxMessages.format(mid, "", vurl(), codelist);
+        if (issuePath == null || issuePath.isEmpty()) {
+          p = "code";
+        } else if (!"CodeableConcept".equals(issuePath)) {
+          p = issuePath + ".code";
+        } else if (code.getCoding().size() == 1) {
+          p = issuePath + ".coding[0].code";
+        } else {
+          p = issuePath;
+        }
+      }
+      if (op.add(TxIssue.error(IssueType.CODEINVALID, p, mid, m, "not-in-vs"))) {
+        msg.accept(m);
+      }
+    }
+    boolean valid = Boolean.TRUE.equals(ok) && !op.hasErrors();
+    Parameters out = new Parameters();
+    out.addParameter("result", valid);
+    if (psys != null) {
+      out.addParameter().setName("system").setValue(new UriType(psys));
+    } else if (Boolean.TRUE.equals(ok) && st.impliedSystem != null) {
+      out.addParameter().setName("system").setValue(new UriType(st.impliedSystem));
+    } else if (tsys != null && mode != Mode.CODEABLE_CONCEPT) {
+      out.addParameter().setName("system").setValue(new UriType(tsys));
+    }
+    for (String us : st.unknownSystems) {
+      if (Boolean.FALSE.equals(ok)) {
+        out.addParameter().setName("x-unknown-system").setValue(new CanonicalType(us));
+      } else if (!valid) {
+        out.addParameter().setName("x-caused-by-unknown-system").setValue(new CanonicalType(us));
+      }
+    }
+    if (st.normalForm != null) {
+      out.addParameter().setName("normalized-code").setValue(new CodeType(st.normalForm));
+    }
+    if (pcode != null) {
+      out.addParameter().setName("code").setValue(new CodeType(pcode));
+    } else if (tcode != null && mode != Mode.CODEABLE_CONCEPT) {
+      out.addParameter().setName("code").setValue(new CodeType(tcode));
+    }
+    if (pver != null) {
+      out.addParameter().setName("version").setValue(new StringType(pver));
+    } else if (!TxContext.isEmpty(tver) && mode != Mode.CODEABLE_CONCEPT) {
+      out.addParameter().setName("version").setValue(new StringType(tver));
+    } else {
+      result.getParameter().stream().filter(p -> p.getName().equals("version")).findFirst().ifPresent(p -> out.addParameter(p));
+    }
+    if (pdisp != null && (pcode != null || (tcode != null && mode != Mode.CODEABLE_CONCEPT))) {
+      out.addParameter().setName("display").setValue(new StringType(pdisp));
+    }
+    if (st.inactive.value) {
+      if (mode != Mode.CODEABLE_CONCEPT || (pcode != null && java.util.Objects.equals(st.inactive.path, ppath))) {
+        out.addParameter("inactive", true);
+        if (st.vstatus != null && !st.vstatus.equals("inactive")) {
+          out.addParameter().setName("status").setValue(new CodeType(st.vstatus));
+        }
+      }
+      String mpath = st.inactive.path == null || st.inactive.path.isEmpty() ? "code" : st.inactive.path;
+      String m;
+      if ("inactive".equals(st.vstatus) || "DISCOURAGED".equals(st.vstatus)) {
+        m = TxMessages.format("INACTIVE_CONCEPT_FOUND", st.vstatus, st.inactive.code != null ? st.inactive.code : tcode);
+      } else {
+        m = TxMessages.format("INACTIVE_CONCEPT_FOUND_ADD", st.vstatus, st.inactive.code != null ? st.inactive.code : tcode, "inactive");
+      }
+      msg.accept(m);
+      op.add(TxIssue.warning(IssueType.BUSINESSRULE, mpath, "INACTIVE_CONCEPT_FOUND", m, "code-comment"));
+    } else if (st.vstatus != null && st.vstatus.equalsIgnoreCase("deprecated")) {
+      out.addParameter().setName("status").setValue(new CodeType("deprecated"));
+      String m = TxMessages.format("DEPRECATED_CONCEPT_FOUND", st.vstatus, tcode);
+      msg.accept(m);
+      op.add(TxIssue.warning(IssueType.BUSINESSRULE, issuePath, "DEPRECATED_CONCEPT_FOUND", m, "code-comment"));
+    }
+    for (TxIssue iss : op.issues()) {
+      if (iss.isError() && !mt.contains(iss.text())) {
+        mt.add(iss.text());
+      }
+    }
+    if (!mt.isEmpty()) {
+      List<String> sorted = new ArrayList<>(mt);
+      java.util.Collections.sort(sorted);
+      out.addParameter().setName("message").setValue(new StringType(String.join("; ", sorted)));
+    }
+    if (mode == Mode.CODEABLE_CONCEPT) {
+      out.addParameter().setName("codeableConcept").setValue(code);
+    }
+    if (!op.isEmpty()) {
+      out.addParameter().setName("issues").setResource(op.toOperationOutcome());
+    }
+    return out;
+  }
+
+  private String vsVersionFor(String system) {
+    String v = null;
+    if (!valueSet.hasCompose()) {
+      return null;
+    }
+    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+      if (inc.hasVersion() && java.util.Objects.equals(inc.getSystem(), system)) {
+        if (v == null || Versions.compare(inc.getVersion(), v) > 0) {
+          v = inc.getVersion();
+        }
+      }
+    }
+    return v;
+  }
+
+  static boolean isAbsoluteUrl(String s) {
+    return s.startsWith("urn:") || s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+  }
+
+  private void checkDisplays(
+      Designations list, Language defLang, Coding c, Consumer<String> msg, TxOutcome op, String path) {
+    Languages langs = params.workingLanguages();
+    Designations.Match hd = list.hasDisplay(langs, null, c.getDisplay(), false);
+    if (!hd.found()) {
+      IssueSeverity severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
+      String baseMsg =
+          hd.difference() == Designations.Difference.NORMALIZED
+              ? "Display_Name_WS_for__should_be_one_of__instead_of"
+              : "Display_Name_for__should_be_one_of__instead_of";
+      int dc = list.displayCount(langs, null, true);
+      String mid = baseMsg;
+      if (dc == 0) {
+        severity = IssueSeverity.WARNING;
+        dc = list.displayCount(langs, null, false);
+      }
+      String m;
+      if (dc == 0) {
+        String ds = list.preferredDisplay(null);
+        if (ds == null) {
+          m = TxMessages.format("NO_VALID_DISPLAY_AT_ALL", c.getDisplay(), c.getSystem(), c.getCode());
+          mid = "NO_VALID_DISPLAY_AT_ALL";
+        } else {
+          Designations.Match hdDef = list.hasDisplay(langs, defLang, c.getDisplay(), false);
+          if (hdDef.found()) {
+            m =
+                TxMessages.format(
+                    "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK",
+                    c.getDisplay(),
+                    c.getSystem(),
+                    c.getCode(),
+                    params.langSummary(),
+                    c.getDisplay());
+            mid = "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK";
+            severity = IssueSeverity.INFORMATION;
+          } else {
+            m =
+                TxMessages.format(
+                    "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR",
+                    c.getDisplay(),
+                    c.getSystem(),
+                    c.getCode(),
+                    params.langSummary(),
+                    ds);
+            mid = "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR";
+            severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
+          }
+        }
+      } else {
+        m =
+            TxMessages.plural(
+                dc,
+                baseMsg,
+                Integer.toString(dc),
+                c.getSystem(),
+                c.getCode(),
+                list.present(langs, true),
+                c.getDisplay(),
+                params.langSummary());
+      }
+      msg.accept(m);
+      op.add(new TxIssue(severity, IssueType.INVALID, addToPath(path, "display"), mid, m, "invalid-display"));
+      return;
+    }
+    Designations.Match active = list.hasDisplay(langs, null, c.getDisplay(), true);
+    if (!active.found()) {
+      List<String> allowed = list.allowedDisplays(null);
+      String m =
+          TxMessages.plural(
+              allowed.size(),
+              "INACTIVE_DISPLAY_FOUND",
+              c.getDisplay(),
+              c.getDisplay(),
+              c.getCode(),
+              String.join(",", allowed),
+              list.statusOf(c.getDisplay()));
+      op.add(
+          new TxIssue(
+              params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR,
+              IssueType.INVALID,
+              addToPath(path, "display"),
+              "INACTIVE_DISPLAY_FOUND",
+              m,
+              "display-comment"));
+    }
+  }
+
+  static Parameters emptyBool(boolean b) {
+    Parameters p = new Parameters();
+    p.addParameter().setName("result").setValue(new BooleanType(b));
+    return p;
+  }
+}
