@@ -18,6 +18,9 @@ if [ -z "$jar" ] || [ -n "$(find src/main terminology fhir-resources pom.xml -ne
   ./mvnw -q -B -DskipTests package
   jar=$(ls target/psychcode-fhir-server-*.jar | grep -v original | head -n1)
 fi
+# run a copy, so that a rebuild while the benchmark runs cannot pull classes from under the server
+run_jar=$(mktemp --suffix=.jar)
+cp "$jar" "$run_jar"
 jvm_opts=${BENCH_JVM_OPTS:-@$root/docker/jvm.options}
 base="http://127.0.0.1:$port/fhir"
 log="${TMPDIR:-/tmp}/psychcode-validate-bench.log"
@@ -25,9 +28,9 @@ log="${TMPDIR:-/tmp}/psychcode-validate-bench.log"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start_ns=$(date +%s%N)
 # shellcheck disable=SC2086
-java $jvm_opts -jar "$jar" --server.port="$port" >"$log" 2>&1 &
+java $jvm_opts -jar "$run_jar" --server.port="$port" >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$run_jar"' EXIT
 until curl -sf -o /dev/null "$base/metadata"; do
   kill -0 $pid 2>/dev/null || { echo "server exited; see $log" >&2; exit 1; }
   sleep 0.05

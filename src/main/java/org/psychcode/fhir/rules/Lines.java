@@ -84,7 +84,9 @@ final class Lines {
   /** "A 50-minute individual session", "A 20-minute session". */
   static String session(double minutes, BillingCode code) {
     String kind = code.sessionType().map(s -> s + " ").orElse("");
-    return "A " + minutesText(minutes) + "-minute " + kind + "session";
+    String number = minutesText(minutes);
+    boolean vowelSound = number.startsWith("8") || number.equals("11") || number.equals("18") || number.startsWith("11.") || number.startsWith("18.");
+    return (vowelSound ? "An " : "A ") + number + "-minute " + kind + "session";
   }
 
   static String article(String word) {

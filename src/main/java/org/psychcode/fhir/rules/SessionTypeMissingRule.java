@@ -30,9 +30,8 @@ final class SessionTypeMissingRule implements BillingRule {
             code.code()
                 + " bills "
                 + Lines.article(type)
-                + " session, but the encounter does not state its session type (a "
-                + Systems.SESSION_TYPE
-                + " coding in Encounter.type or Encounter.serviceType, or a Group subject).",
+                + " session, but the encounter does not state its session type (a session-type coding in"
+                + " Encounter.type or Encounter.serviceType, or a Group as subject).",
             enc.typePath(),
             line.codePath());
       }

@@ -30,7 +30,7 @@ final class TimeMissingRule implements BillingRule {
                 + code.rangeText()
                 + "), but the encounter has neither a length nor a period with a start and an end time.",
             line.codePath(),
-            enc.path());
+            enc.lengthPath());
       }
     }
   }

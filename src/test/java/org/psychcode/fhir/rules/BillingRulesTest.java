@@ -203,7 +203,7 @@ class BillingRulesTest {
     @Test
     void pointsAtTheCrisisCodeWhenTheAddOnIsMissing() {
       Finding f = session("crisis", 80).bill("90839").findings("crisis-units-mismatch").get(0);
-      assertThat(f.message()).contains("with 90840 x 1, not without 90840");
+      assertThat(f.message()).startsWith("An 80-minute crisis session").contains("with 90840 x 1, not without 90840");
       assertThat(f.expressions()).containsExactly("Bundle.entry[5].resource.item[0].productOrService");
     }
 
@@ -230,7 +230,7 @@ class BillingRulesTest {
     void flagsATimedCodeOnAnEncounterWithoutLengthOrPeriod() {
       Finding f = session("individual", 0).noTime().bill("90834").findings().get(0);
       assertThat(f.ruleId()).isEqualTo("time-missing");
-      assertThat(f.expressions()).containsExactly("Bundle.entry[5].resource.item[0].productOrService", "Bundle.entry[4].resource");
+      assertThat(f.expressions()).containsExactly("Bundle.entry[5].resource.item[0].productOrService", "Bundle.entry[4].resource.length");
     }
 
     @Test
