@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code first BASE [N]}: the first N requests (default 100) one after the other: the first, the
- *       median and the last, so a cold first request shows.
+ *       median and the last, so a cold first request shows (the client first warms its own HTTP stack on
+ *       {@code /metadata}).
  *   <li>{@code sizes BASE [REPEATS]}: median time of a 5-entry visit Bundle and of a 1,000-entry Bundle (200
  *       visits), and their ratio.
  * </ul>
@@ -33,6 +34,7 @@ public class VisitBench {
   }
 
   private static void first(String base, int n) throws Exception {
+    HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metadata")).build(), HttpResponse.BodyHandlers.ofString());
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
       ms[i] = post(base, bundle(1, true));

@@ -21,10 +21,14 @@ final class IcdCategorySupport implements IValidationSupport {
   private static final Pattern BILLABLE = Pattern.compile("[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?");
 
   private final FhirContext ctx;
-  private final CodeSystemIndex icd;
+  private volatile CodeSystemIndex icd;
 
-  IcdCategorySupport(FhirContext ctx, CodeSystemIndex icd) {
+  IcdCategorySupport(FhirContext ctx) {
     this.ctx = ctx;
+  }
+
+  /** The published ICD-10-CM fragment, once loaded; until then this support answers nothing. */
+  void use(CodeSystemIndex icd) {
     this.icd = icd;
   }
 
@@ -40,7 +44,7 @@ final class IcdCategorySupport implements IValidationSupport {
 
   @Override
   public boolean isCodeSystemSupported(ValidationSupportContext context, String system) {
-    return Systems.ICD_10_CM.equals(system);
+    return icd != null && Systems.ICD_10_CM.equals(system);
   }
 
   @Override
@@ -51,16 +55,17 @@ final class IcdCategorySupport implements IValidationSupport {
       String code,
       String display,
       String valueSetUrl) {
-    if (!Systems.ICD_10_CM.equals(system) || valueSetUrl != null || code == null || !BILLABLE.matcher(code).matches()) {
+    CodeSystemIndex published = icd;
+    if (published == null || !Systems.ICD_10_CM.equals(system) || valueSetUrl != null || code == null || !BILLABLE.matcher(code).matches()) {
       return null;
     }
-    Optional<IndexedConcept> category = icd.concept(code.substring(0, 3));
+    Optional<IndexedConcept> category = published.concept(code.substring(0, 3));
     if (category.isEmpty() || code.length() == 3) {
       return null;
     }
     return new CodeValidationResult()
         .setCode(code)
-        .setCodeSystemVersion(icd.version())
+        .setCodeSystemVersion(published.version())
         .setDisplay(display != null ? display : category.get().display());
   }
 }

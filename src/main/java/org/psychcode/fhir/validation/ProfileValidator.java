@@ -1,7 +1,6 @@
 package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
@@ -14,17 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -37,14 +31,8 @@ import org.hl7.fhir.r5.elementmodel.ParserBase;
 import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
 import org.hl7.fhir.r5.elementmodel.XmlParser;
 import org.hl7.fhir.r5.elementmodel.ParserBase.ValidationPolicy;
-import org.hl7.fhir.r5.utils.validation.BundleValidationRule;
-import org.hl7.fhir.r5.utils.validation.ValidatorSession;
-import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
-import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
-import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
-import org.hl7.fhir.validation.ValidatorSettings;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 import org.psychcode.fhir.rules.Systems;
 import org.psychcode.fhir.terminology.CodeSystemIndex;
@@ -84,14 +72,15 @@ public class ProfileValidator {
 
   ProfileValidator(FhirContext ctx, TerminologyRegistry registry, int poolSize) {
     long start = System.nanoTime();
-    DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(ctx);
-    CompletableFuture<?> terminology = CompletableFuture.runAsync(() -> core.fetchCodeSystem("http://hl7.org/fhir/administrative-gender"));
-    PrePopulatedValidationSupport own = new PrePopulatedValidationSupport(ctx);
+    ValidatorFoundation foundation = ValidatorFoundation.claim(ctx);
+    long foundationReady = System.nanoTime();
+    PrePopulatedValidationSupport own = foundation.own;
     for (CodeSystemIndex cs : registry.codeSystems()) {
       own.addCodeSystem(cs.codeSystem());
     }
     registry.valueSets().forEach(own::addValueSet);
-    ValidationSupportChain snapshots = new ValidationSupportChain(core, new SnapshotGeneratingValidationSupport(ctx));
+    registry.codeSystem(Systems.ICD_10_CM).ifPresent(foundation.icd::use);
+    ValidationSupportChain snapshots = new ValidationSupportChain(foundation.core, new SnapshotGeneratingValidationSupport(ctx));
     List<String> profileUrls = new ArrayList<>();
     for (IBaseResource r : ConformanceResources.load(ctx, "*.json")) {
       if (r instanceof StructureDefinition sd) {
@@ -102,21 +91,15 @@ public class ProfileValidator {
       }
     }
     this.profileCount = profileUrls.size();
-    List<IValidationSupport> supports = new ArrayList<>();
-    registry.codeSystem(Systems.ICD_10_CM).ifPresent(icd -> supports.add(new IcdCategorySupport(ctx, icd)));
-    supports.add(own);
-    supports.add(core);
-    supports.add(new InMemoryTerminologyServerValidationSupport(ctx));
-    supports.add(new CommonCodeSystemsTerminologyService(ctx));
-    this.chain = new ValidationSupportChain(supports);
-    this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
+    this.chain = foundation.chain;
+    this.worker = foundation.worker;
     for (String url : profileUrls) {
       profiles.put(url, worker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, url));
     }
-    terminology.join();
     this.pool = new ArrayBlockingQueue<>(poolSize);
-    for (int i = 0; i < poolSize; i++) {
-      pool.add(new PooledValidator(newInstanceValidator()));
+    pool.add(new PooledValidator(foundation.first));
+    for (int i = 1; i < poolSize; i++) {
+      pool.add(new PooledValidator(ValidatorFoundation.newInstanceValidator(worker)));
     }
     this.refill =
         Executors.newSingleThreadExecutor(
@@ -126,10 +109,11 @@ public class ProfileValidator {
               return t;
             });
     log.info(
-        "Profile validation ready: {} profiles, {} validators, chain built in {} ms",
+        "Profile validation ready: {} profiles, {} validators; core definitions waited for {} ms, the rest took {} ms",
         profileCount,
         poolSize,
-        (System.nanoTime() - start) / 1_000_000);
+        (foundationReady - start) / 1_000_000,
+        (System.nanoTime() - foundationReady) / 1_000_000);
   }
 
   private static StructureDefinition withSnapshot(StructureDefinition sd, IValidationSupport support) {
@@ -138,25 +122,6 @@ public class ProfileValidator {
     }
     return (StructureDefinition)
         support.generateSnapshot(new ValidationSupportContext(support), sd, sd.getUrl(), null, sd.getName());
-  }
-
-  private InstanceValidator newInstanceValidator() {
-    InstanceValidator v =
-        new InstanceValidator(
-            worker,
-            new FhirInstanceValidator.NullEvaluationContext(),
-            new XVerExtensionManagerOld(worker),
-            new ValidatorSession(),
-            new ValidatorSettings());
-    v.setAnyExtensionsAllowed(true);
-    v.setResourceIdRule(IdStatus.OPTIONAL);
-    v.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
-    v.setUnknownCodeSystemsCauseErrors(true);
-    v.setPolicyAdvisor(new FhirDefaultPolicyAdvisor());
-    v.setAllowXsiLocation(true);
-    v.getBundleValidationRules().add(new BundleValidationRule().setRule("Encounter").setProfile(ENCOUNTER_PROFILE));
-    v.getBundleValidationRules().add(new BundleValidationRule().setRule("Claim").setProfile(CLAIM_PROFILE));
-    return v;
   }
 
   /** True when the server knows a StructureDefinition of this canonical URL (its own or a base one). */
@@ -278,7 +243,7 @@ public class ProfileValidator {
       pool.add(slot);
       return;
     }
-    refill.execute(() -> pool.add(new PooledValidator(newInstanceValidator())));
+    refill.execute(() -> pool.add(new PooledValidator(ValidatorFoundation.newInstanceValidator(worker))));
   }
 
   /** Messages HAPI's own wrapper drops too, and details that only explain another message. */
