@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * after a bounded amount of work and replaced in the background. The pool's size also bounds how many
  * validations run at once, which suits CPU-bound work.
  */
-public class ProfileValidator {
+final class ProfileValidator {
 
   public static final String ENCOUNTER_PROFILE = "http://psychcode.org/fhir/StructureDefinition/psychcode-encounter";
   public static final String CLAIM_PROFILE = "http://psychcode.org/fhir/StructureDefinition/psychcode-claim";
@@ -127,15 +127,6 @@ public class ProfileValidator {
   /** True when the server knows a StructureDefinition of this canonical URL (its own or a base one). */
   public boolean knowsProfile(String url) {
     return profiles.containsKey(url) || chain.fetchStructureDefinition(url) != null;
-  }
-
-  public int profileCount() {
-    return profileCount;
-  }
-
-  /** The chain the validator reads its definitions and terminology from. */
-  public IValidationSupport support() {
-    return chain;
   }
 
   /**

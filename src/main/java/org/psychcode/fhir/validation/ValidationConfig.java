@@ -2,7 +2,6 @@ package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import org.psychcode.fhir.rules.BillingRuleEngine;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
@@ -44,15 +43,20 @@ class ValidationConfig {
       BillingRuleEngine engine,
       EncounterResolver encounters,
       ValidationProperties properties) {
-    CompletableFuture<ProfileValidator> profiles =
-        CompletableFuture.supplyAsync(
-            () -> new ProfileValidator(ctx, registry, properties.validatorPool()),
-            Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "profile-validator-init");
-                  t.setDaemon(true);
-                  return t;
-                }));
+    CompletableFuture<ProfileValidator> profiles = new CompletableFuture<>();
+    Thread init =
+        new Thread(
+            () -> {
+              try {
+                profiles.complete(new ProfileValidator(ctx, registry, properties.validatorPool()));
+              } catch (RuntimeException | Error e) {
+                log.error("The profile validator could not be built", e);
+                profiles.completeExceptionally(e);
+              }
+            },
+            "profile-validator-init");
+    init.setDaemon(true);
+    init.start();
     log.info(
         "Validation: profiles and {} billing rules; warm-up {}; at most {} Bundle entries; {} profile validations at once",
         engine.rules().size(),

@@ -78,12 +78,4 @@ public class VisitValidator {
       throw new InternalErrorException("The profile validator could not be prepared: " + e.getMessage(), e);
     }
   }
-
-  public boolean ready() {
-    return profiles.isDone() && !profiles.isCompletedExceptionally();
-  }
-
-  public int profileCount() {
-    return profileValidator().profileCount();
-  }
 }
