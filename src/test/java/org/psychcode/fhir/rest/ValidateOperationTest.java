@@ -199,6 +199,22 @@ class ValidateOperationTest extends ServerTestBase {
     }
 
     @Test
+    void readsTheProviderFromAPractitionerRoleSpecialty() throws Exception {
+      Bundle b = visit();
+      Claim c = claim(b);
+      org.hl7.fhir.r4.model.PractitionerRole role = new org.hl7.fhir.r4.model.PractitionerRole();
+      role.setId("role-1");
+      role.addSpecialty().addCoding().setSystem("http://nucc.org/provider-taxonomy").setCode("101YM0800X");
+      b.addEntry().setFullUrl("urn:uuid:0d6c3f1a-2b4e-4f7a-9c1d-000000000099").setResource(role);
+      c.getCareTeamFirstRep().setQualification(null).getProvider().setReference("urn:uuid:0d6c3f1a-2b4e-4f7a-9c1d-000000000099");
+      c.getItemFirstRep().getProductOrService().getCodingFirstRep().setCode("90792");
+      encounter(b).getTypeFirstRep().getCodingFirstRep().setCode("diagnostic-evaluation");
+      OperationOutcome oo = validate("Bundle", json(b));
+      assertThat(ruleIds(oo)).containsExactly("provider-scope");
+      assertThat(rule(oo, "provider-scope").get(0).getDiagnostics()).contains("101YM0800X");
+    }
+
+    @Test
     void readsTheProviderFromThePractitionerWhenTheCareTeamHasNoQualification() throws Exception {
       Bundle b = visit();
       Claim c = claim(b);
@@ -230,6 +246,20 @@ class ValidateOperationTest extends ServerTestBase {
       assertThat(ruleIds(validate("Bundle", json(b)))).isEmpty();
       encounter(b).getPeriod().setEndElement(new org.hl7.fhir.r4.model.DateTimeType("2025-03-04T11:05:00-05:00"));
       assertThat(ruleIds(validate("Bundle", json(b)))).containsExactly("time-code-mismatch");
+    }
+
+    @Test
+    void holdsAnAddOnsOwnServicedPeriodAgainstBothBounds() throws Exception {
+      Bundle b = VisitFixtures.example("valid-em-with-psychotherapy");
+      Claim.ItemComponent addOn = claim(b).getItem().get(1);
+      assertThat(addOn.getProductOrService().getCodingFirstRep().getCode()).isEqualTo("90833");
+      addOn.setServiced(
+          new org.hl7.fhir.r4.model.Period()
+              .setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2025-03-04T10:10:00-05:00"))
+              .setEndElement(new org.hl7.fhir.r4.model.DateTimeType("2025-03-04T10:55:00-05:00")));
+      OperationOutcome oo = validate("Bundle", json(b));
+      assertThat(ruleIds(oo)).containsExactly("time-code-mismatch");
+      assertThat(rule(oo, "time-code-mismatch").get(0).getDiagnostics()).contains("billed as 90836, not 90833");
     }
 
     @ParameterizedTest(name = "period end {0} with length 50 -> [{1}]")
