@@ -11,11 +11,9 @@ import java.util.List;
  * minutes each time). Run with the JDK's source launcher: {@code java src/bench/VisitBench.java MODE BASE}.
  *
  * <ul>
- *   <li>{@code first BASE [N]}: the first N requests (default 100) one after the other: the first, the
- *       median and the last, so a cold first request shows (the client first warms its own HTTP stack on
- *       {@code /metadata}).
  *   <li>{@code sizes BASE [REPEATS]}: median time of a 5-entry visit Bundle and of a 1,000-entry Bundle (200
  *       visits), and their ratio.
+ *   <li>{@code files DIR N}: writes N distinct 6-resource visit Bundles to DIR, for curl.
  * </ul>
  */
 public class VisitBench {
@@ -27,23 +25,18 @@ public class VisitBench {
     String mode = args[0];
     String base = args[1];
     switch (mode) {
-      case "first" -> first(base, args.length > 2 ? Integer.parseInt(args[2]) : 100);
-      case "sizes" -> sizes(base, args.length > 3 ? Integer.parseInt(args[2]) : 15);
-      default -> throw new IllegalArgumentException("mode is first or sizes");
+      case "sizes" -> sizes(base, args.length > 2 ? Integer.parseInt(args[2]) : 15);
+      case "files" -> files(java.nio.file.Path.of(args[1]), Integer.parseInt(args[2]));
+      default -> throw new IllegalArgumentException("mode is sizes or files");
     }
   }
 
-  private static void first(String base, int n) throws Exception {
-    HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metadata")).build(), HttpResponse.BodyHandlers.ofString());
-    double[] ms = new double[n];
-    for (int i = 0; i < n; i++) {
-      ms[i] = post(base, bundle(1, true));
+  /** Writes {@code n} distinct 6-resource visit Bundles as visit-001.json ... for a client such as curl. */
+  private static void files(java.nio.file.Path dir, int n) throws Exception {
+    java.nio.file.Files.createDirectories(dir);
+    for (int i = 1; i <= n; i++) {
+      java.nio.file.Files.writeString(dir.resolve(String.format("visit-%03d.json", i)), bundle(1, true));
     }
-    double[] rest = Arrays.copyOfRange(ms, 1, n);
-    Arrays.sort(rest);
-    System.out.printf(
-        "first request %.1f ms, second %.1f ms, median of requests 2-%d %.1f ms, request %d %.1f ms%n",
-        ms[0], ms[1], n, rest[rest.length / 2], n, ms[n - 1]);
   }
 
   private static void sizes(String base, int repeats) throws Exception {
