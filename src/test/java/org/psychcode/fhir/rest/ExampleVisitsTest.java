@@ -76,6 +76,16 @@ class ExampleVisitsTest extends ServerTestBase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
+  void raisesTheSameRulesThroughTheGenericClientInXml(Path example) throws Exception {
+    Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(example));
+    var client = client();
+    client.setEncoding(ca.uhn.fhir.rest.api.EncodingEnum.XML);
+    MethodOutcome outcome = client.validate().resource(bundle).execute();
+    assertThat(ruleIds((OperationOutcome) outcome.getOperationOutcome())).isEqualTo(expected(example));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
   void raisesTheSameRulesForEveryBundleType(Path example) throws Exception {
     for (Bundle.BundleType type : List.of(Bundle.BundleType.TRANSACTION, Bundle.BundleType.BATCH, Bundle.BundleType.DOCUMENT)) {
       Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, Files.readString(example));
