@@ -31,14 +31,14 @@ import org.springframework.stereotype.Component;
  * Warms the HTTP path of {@code $validate} (Tomcat, the filters, HAPI's request binding and response
  * encoding) before the public port opens, so the first client request is not the one that pays for it. The
  * validation warm-up has run in-process by then; here the example visits are posted, in JSON and XML, to a
- * private connector on a loopback port that exists only for this warm-up. Runs with
- * {@code psychcode.validation.warm-up: blocking}, on Tomcat.
+ * private connector on a loopback port that exists only for this warm-up, for a third of the validation
+ * warm-up's time (at least half a second). Runs with {@code psychcode.validation.warm-up: blocking}, on
+ * Tomcat.
  */
 @Component
 class HttpWarmUp implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(HttpWarmUp.class);
-  private static final long BUDGET_MILLIS = 1000;
 
   private final ApplicationContext context;
   private final ValidationProperties properties;
@@ -78,7 +78,7 @@ class HttpWarmUp implements SmartLifecycle {
       String base = "http://127.0.0.1:" + connector.getLocalPort() + "/fhir";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<String> examples = examples();
-      long deadline = start + BUDGET_MILLIS * 1_000_000L;
+      long deadline = start + Math.max(500, properties.warmUpMillis() / 3) * 1_000_000L;
       while (!examples.isEmpty() && System.nanoTime() < deadline) {
         String example = examples.get(requests % examples.size());
         boolean xml = requests % 4 == 3;
