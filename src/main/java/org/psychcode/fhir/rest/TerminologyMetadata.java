@@ -91,6 +91,12 @@ class TerminologyMetadata {
       for (CapabilityStatementRestResourceOperationComponent op : rest.getOperation()) {
         operations.find(null, op.getName()).ifPresent(d -> op.setDefinition(d.getUrl()));
       }
+      for (CapabilityStatement.SystemInteractionComponent i : rest.getInteraction()) {
+        if (i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION) {
+          i.setCode(CapabilityStatement.SystemRestfulInteraction.BATCH)
+              .setDocumentation("A batch Bundle of terminology operation calls");
+        }
+      }
     }
   }
 
