@@ -779,6 +779,8 @@ final class ValueSetChecker {
             st.inactive.code = code;
             st.vstatus = c.status();
           }
+        } else if (params.activeOnly && c.isInactive()) {
+          refuseInactive(path, code, c, op, st, in);
         } else {
           Extension ss = cc.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
           String sstatus = ss != null && ss.getValue() != null ? ss.getValue().primitiveValue() : null;
@@ -814,6 +816,8 @@ final class ValueSetChecker {
             st.inactive.code = code;
             st.vstatus = c.status();
           }
+        } else if (params.activeOnly && c.isInactive()) {
+          refuseInactive(path, code, c, op, st, in);
         } else {
           if (in && !st.inactive.value && c.isInactive()) {
             st.inactive.value = true;
@@ -828,6 +832,19 @@ final class ValueSetChecker {
       }
     }
     return false;
+  }
+
+  private void refuseInactive(String path, String code, IndexedConcept c, TxOutcome op, State st, boolean in) {
+    if (!in) {
+      return;
+    }
+    st.inactive.value = true;
+    st.inactive.path = path;
+    st.inactive.code = code;
+    st.vstatus = c.status();
+    String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
+    st.messages.add(msg);
+    op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
   }
 
   private TxIssue deprecatedInValueSet(String path, CodeSystemIndex cs, String code, String status) {
