@@ -276,6 +276,18 @@ class LookupExpandTranslateTest extends TerminologyTestSupport {
     }
 
     @Test
+    void diagnosticsNameTheValueSetAndCodeSystemsThatAnswered() throws Exception {
+      ValueSet traced = getJson("/ValueSet/$expand?url=" + VS + "crisis&diagnostics=true").as(ValueSet.class);
+      ValueSet plain = getJson("/ValueSet/$expand?url=" + VS + "crisis").as(ValueSet.class);
+
+      assertThat(traced.getExpansion().getParameter())
+          .filteredOn(p -> p.getName().equals("diagnostics"))
+          .singleElement()
+          .satisfies(p -> assertThat(p.getValue().primitiveValue()).contains("ValueSet " + VS + "crisis"));
+      assertThat(plain.getExpansion().getParameter()).noneMatch(p -> p.getName().equals("diagnostics"));
+    }
+
+    @Test
     void thePublishedExpansionIsServedIdenticallyEachTime() throws Exception {
       Answer first = getJson("/ValueSet/$expand?url=" + VS + "family&_pretty=false");
       Answer second = getJson("/ValueSet/$expand?url=" + VS + "family&_pretty=false");

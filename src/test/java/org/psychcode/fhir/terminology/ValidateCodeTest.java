@@ -44,6 +44,16 @@ class ValidateCodeTest extends TerminologyTestSupport {
     }
 
     @Test
+    void diagnosticsNameTheCodeSystemThatAnswered() throws Exception {
+      Parameters traced =
+          getJson("/CodeSystem/$validate-code?system=" + CPT + "&code=90834&diagnostics=true").parameters();
+      Parameters plain = getJson("/CodeSystem/$validate-code?system=" + CPT + "&code=90834").parameters();
+
+      assertThat(value(traced, "diagnostics")).contains("CodeSystem " + CPT).contains("content fragment");
+      assertThat(param(plain, "diagnostics")).isNull();
+    }
+
+    @Test
     void acceptsACodeTheCptFragmentLacksWithAWarning() throws Exception {
       Parameters p = getJson("/CodeSystem/$validate-code?system=" + CPT + "&code=99999").parameters();
 
