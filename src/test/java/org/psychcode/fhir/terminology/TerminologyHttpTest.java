@@ -74,6 +74,23 @@ class TerminologyHttpTest extends TerminologyTestSupport {
     }
 
     @Test
+    void malformedXmlParametersAreABadRequestAnsweredInXml() throws Exception {
+      Answer a = postRaw("/CodeSystem/$lookup", FHIR_XML, "<Parameters xmlns=\"http://hl7.org/fhir\"><parameter>");
+
+      assertClientError(a, 400);
+      assertThat(a.body()).startsWith("<OperationOutcome");
+    }
+
+    @Test
+    void anUnknownValueSetIsNotFoundInXmlToo() throws Exception {
+      Answer a = read(get("/ValueSet/$validate-code?url=" + VS + "no-such-set&system=" + CPT + "&code=90834", FHIR_XML));
+
+      var oo = assertClientError(a, 404);
+      assertThat(a.body()).startsWith("<OperationOutcome");
+      assertThat(oo.getIssueFirstRep().getCode()).isEqualTo(IssueType.NOTFOUND);
+    }
+
+    @Test
     void aBodyThatIsNotParametersIsABadRequest() throws Exception {
       var oo = assertClientError(postJson("/CodeSystem/$lookup", new Patient()), 400);
       assertThat(oo.getIssueFirstRep().getDetails().getText()).contains("Expected Parameters but found Patient");
