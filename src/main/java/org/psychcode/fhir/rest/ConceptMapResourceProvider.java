@@ -1,17 +1,19 @@
 package org.psychcode.fhir.rest;
 
+import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.util.List;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -46,15 +48,17 @@ class ConceptMapResourceProvider implements IResourceProvider {
   }
 
   @Search
-  public List<ConceptMap> search(
+  public IBundleProvider search(
       @OptionalParam(name = "_id") TokenParam id,
       @OptionalParam(name = "url") UriParam url,
       @OptionalParam(name = "version") TokenParam version,
       @OptionalParam(name = "name") StringParam name,
       @OptionalParam(name = "title") StringParam title,
-      @OptionalParam(name = "status") TokenParam status) {
+      @OptionalParam(name = "status") TokenParam status,
+      @Offset Integer offset,
+      @Count Integer count) {
     CanonicalSearch q = new CanonicalSearch(id, url, version, name, title, status);
-    return terminology.registry().conceptMaps().stream().filter(q::matches).map(ConceptMap::copy).toList();
+    return SearchPages.page(terminology.registry().conceptMaps().stream().filter(q::matches).map(ConceptMap::copy).toList(), offset, count);
   }
 
   @Operation(name = "$translate", idempotent = true, manualRequest = true)

@@ -3,9 +3,10 @@ package org.psychcode.fhir.rest;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.ResponseDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
+import java.io.IOException;
+import java.util.Set;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
@@ -91,6 +92,12 @@ class TerminologyMetadata {
       for (CapabilityStatementRestResourceOperationComponent op : rest.getOperation()) {
         operations.find(null, op.getName()).ifPresent(d -> op.setDefinition(d.getUrl()));
       }
+      for (CapabilityStatement.SystemInteractionComponent i : rest.getInteraction()) {
+        if (i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION) {
+          i.setCode(CapabilityStatement.SystemRestfulInteraction.BATCH)
+              .setDocumentation("A batch Bundle of terminology operation calls");
+        }
+      }
     }
   }
 
@@ -101,16 +108,22 @@ class TerminologyMetadata {
     return e;
   }
 
-  /** {@code GET /metadata?mode=terminology} answers the server's TerminologyCapabilities instead. */
-  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-  public boolean terminologyMode(RequestDetails rd, ResponseDetails response) {
-    if (rd.getRestOperationType() == RestOperationTypeEnum.METADATA) {
-      String[] mode = rd.getParameters().get("mode");
-      if (mode != null && mode.length > 0 && "terminology".equals(mode[0])) {
-        response.setResponseResource(terminologyCapabilities());
-      }
+  /**
+   * {@code GET /metadata?mode=terminology} answers the server's TerminologyCapabilities instead. Hooked where the
+   * API documentation is, so that ordinary requests pay for one hook, not two.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
+  public boolean terminologyMode(RequestDetails rd) throws IOException {
+    if (!"metadata".equals(rd.getRequestPath())) {
+      return true;
     }
-    return true;
+    String[] mode = rd.getParameters().get("mode");
+    if (mode == null || mode.length == 0 || !"terminology".equals(mode[0])) {
+      return true;
+    }
+    RestfulServerUtils.streamResponseAsResource(
+        rd.getServer(), terminologyCapabilities(), Set.of(), 200, false, false, rd);
+    return false;
   }
 
   TerminologyCapabilities terminologyCapabilities() {

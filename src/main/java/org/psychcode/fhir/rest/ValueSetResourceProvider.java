@@ -1,18 +1,20 @@
 package org.psychcode.fhir.rest;
 
+import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.Offset;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.RequestTypeEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.StringParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -52,15 +54,17 @@ class ValueSetResourceProvider implements IResourceProvider {
   }
 
   @Search
-  public List<ValueSet> search(
+  public IBundleProvider search(
       @OptionalParam(name = "_id") TokenParam id,
       @OptionalParam(name = "url") UriParam url,
       @OptionalParam(name = "version") TokenParam version,
       @OptionalParam(name = "name") StringParam name,
       @OptionalParam(name = "title") StringParam title,
-      @OptionalParam(name = "status") TokenParam status) {
+      @OptionalParam(name = "status") TokenParam status,
+      @Offset Integer offset,
+      @Count Integer count) {
     CanonicalSearch q = new CanonicalSearch(id, url, version, name, title, status);
-    return terminology.registry().valueSets().stream().filter(q::matches).map(ValueSet::copy).toList();
+    return SearchPages.page(terminology.registry().valueSets().stream().filter(q::matches).map(ValueSet::copy).toList(), offset, count);
   }
 
   @Operation(name = "$expand", idempotent = true, manualRequest = true)

@@ -39,7 +39,9 @@ final class BatchValidateOperation {
       one.getParameter().forEach(merged::addParameter);
       ParametersParameterComponent answer = out.addParameter().setName("validation");
       try {
-        answer.setResource(validate.valueSet(new TxRequest(merged, req.acceptLanguage()), null));
+        TxRequest call = new TxRequest(merged, req.acceptLanguage());
+        Parameters result = validate.valueSet(call, null, OperationParameters.VALUESET_VALIDATE_CODE);
+        answer.setResource(call.diagnostics() == null ? result : call.diagnostics().addTo(result));
       } catch (TxException e) {
         answer.setResource(e.toOperationOutcome());
       }

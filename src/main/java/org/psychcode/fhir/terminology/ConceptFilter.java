@@ -6,8 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
 
 /**
@@ -26,6 +24,24 @@ final class ConceptFilter {
     this.cs = cs;
     this.test = test;
     this.candidates = candidates;
+  }
+
+  static final String R5_OPERATOR =
+      "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.compose.include.filter.op";
+
+  /**
+   * The filter's operator: R4's code, or an R5 operator ({@code child-of}, {@code descendent-leaf}) that an R4 client
+   * either wrote as is or carried in the cross-version extension.
+   */
+  static String operator(org.hl7.fhir.r4.model.ValueSet.ConceptSetFilterComponent f) {
+    String op = f.getOpElement().getValueAsString();
+    if (op == null) {
+      org.hl7.fhir.r4.model.Extension e = f.getOpElement().getExtensionByUrl(R5_OPERATOR);
+      if (e != null && e.getValue() != null) {
+        op = e.getValue().primitiveValue();
+      }
+    }
+    return op;
   }
 
   /** Whether a CodeSystem can evaluate this filter at all. */
@@ -76,8 +92,8 @@ final class ConceptFilter {
         yield v -> !list.contains(v);
       }
       case "regex" -> {
-        Pattern p = compile(value);
-        yield v -> p.matcher(v).matches();
+        SafeRegex p = SafeRegex.compile(value);
+        yield p::matches;
       }
       default -> v -> false;
     };
@@ -86,7 +102,6 @@ final class ConceptFilter {
   private static List<String> values(IndexedConcept c, String property) {
     if (KNOWN.contains(property) && !c.hasProperty(property)) {
       return switch (property) {
-        case "notSelectable" -> List.of(Boolean.toString(c.isAbstract()));
         case "status" -> c.status() == null ? List.of() : List.of(c.status());
         case "inactive" -> List.of(Boolean.toString(c.isInactive()));
         case "deprecated" -> List.of(Boolean.toString(c.isDeprecated()));
@@ -148,20 +163,12 @@ final class ConceptFilter {
         return all(cs, c -> c.code().equals(value));
       }
       case "regex" -> {
-        Pattern p = compile(value);
-        return all(cs, c -> p.matcher(c.code()).matches());
+        SafeRegex p = SafeRegex.compile(value);
+        return all(cs, c -> p.matches(c.code()));
       }
       default -> {
         return all(cs, c -> false);
       }
-    }
-  }
-
-  private static Pattern compile(String value) {
-    try {
-      return Pattern.compile(value);
-    } catch (PatternSyntaxException e) {
-      return Pattern.compile("(?!)");
     }
   }
 

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * The code systems and value sets of FHIR R4 itself (administrative-gender, publication-status, ...), as HAPI ships
  * them. Value sets that clients send often build on them, and resources use them, so the server knows them too,
- * behind what {@code terminology/} publishes. Read lazily (the files are large) and indexed once per system.
+ * behind what {@code terminology/} publishes. Read the first time a request needs one (the files are large and
+ * most requests never do), then indexed once per system.
  */
 @Component
 public class CoreTerminology {
@@ -28,16 +29,6 @@ public class CoreTerminology {
 
   public CoreTerminology(FhirContext ctx) {
     this.support = new DefaultProfileValidationSupport(ctx);
-    Thread warm = new Thread(this::warm, "core-terminology-warm-up");
-    warm.setDaemon(true);
-    warm.start();
-  }
-
-  private void warm() {
-    long start = System.nanoTime();
-    codeSystem("http://hl7.org/fhir/administrative-gender");
-    valueSet("http://hl7.org/fhir/ValueSet/administrative-gender");
-    log.info("FHIR core terminology read in {} ms", (System.nanoTime() - start) / 1_000_000);
   }
 
   Optional<CodeSystemIndex> codeSystem(String url) {
@@ -67,7 +58,13 @@ public class CoreTerminology {
 
   private IBaseResource fetch(java.util.function.Supplier<IBaseResource> f) {
     synchronized (support) {
-      return f.get();
+      long start = System.nanoTime();
+      IBaseResource r = f.get();
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (ms > 500) {
+        log.info("FHIR core terminology read in {} ms", ms);
+      }
+      return r;
     }
   }
 }

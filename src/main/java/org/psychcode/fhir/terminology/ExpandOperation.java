@@ -71,7 +71,8 @@ final class ExpandOperation {
       return cached.filtered(new TextFilter(txp.filter))
           .render(txp.offset, txp.count, txp.hasExcludeNested ? txp.excludeNested : null);
     }
-    Expansion e = new ValueSetExpander(ctx, ValueSetExpander.EXTERNAL_LIMIT, new TextFilter(txp.filter)).expand(vs);
+    int limit = txp.count >= 0 ? ValueSetExpander.INTERNAL_LIMIT : ValueSetExpander.EXTERNAL_LIMIT;
+    Expansion e = new ValueSetExpander(ctx, limit, new TextFilter(txp.filter)).expand(vs);
     return e.render(txp.offset, txp.count);
   }
 

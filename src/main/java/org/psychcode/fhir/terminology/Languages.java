@@ -8,9 +8,16 @@ import java.util.List;
 final class Languages {
 
   private final List<Language> languages;
+  private final String source;
 
-  private Languages(List<Language> languages) {
+  private Languages(List<Language> languages, String source) {
     this.languages = List.copyOf(languages);
+    this.source = source;
+  }
+
+  /** The list as the client wrote it. */
+  String source() {
+    return source;
   }
 
   /**
@@ -49,7 +56,7 @@ final class Languages {
       parsed.add(new Language("*", 0.01, true));
     }
     parsed.sort(Comparator.comparingDouble(Language::quality).reversed());
-    return new Languages(parsed);
+    return new Languages(parsed, header == null ? "" : header.trim());
   }
 
   List<Language> list() {

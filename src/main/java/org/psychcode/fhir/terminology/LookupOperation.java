@@ -46,6 +46,7 @@ final class LookupOperation {
       version = req.string("version");
       code = req.string("code");
     }
+    system = system == null ? null : TerminologyRegistry.canonicalSystem(system);
     if (code == null || (system == null && instance == null)) {
       throw TxException.invalid(
           TxIssue.error(
@@ -114,7 +115,7 @@ final class LookupOperation {
     if (wants(wanted, "abstract")) {
       out.addParameter("abstract", c.isAbstract());
     }
-    if (wants(wanted, "inactive")) {
+    if (wants(wanted, "inactive") && !c.hasProperty("inactive")) {
       property(out, "inactive", new BooleanType(c.isInactive()), null);
     }
     if (wants(wanted, "designation")) {

@@ -56,16 +56,38 @@ public class TerminologyService {
     return Map.copyOf(out);
   }
 
+  private static void noteInstance(TxRequest request, CodeSystemIndex instance) {
+    if (instance != null && request.diagnostics() != null) {
+      request.diagnostics().note("CodeSystem", instance.url(), instance.version(), "the instance");
+    }
+  }
+
+  private static void noteInstance(TxRequest request, ValueSet instance) {
+    if (instance != null && request.diagnostics() != null) {
+      request.diagnostics().note("ValueSet", instance.getUrl(), instance.getVersion(), "the instance");
+    }
+  }
+
+  private static Parameters traced(TxRequest request, Parameters answer) {
+    return request.diagnostics() == null ? answer : request.diagnostics().addTo(answer);
+  }
+
+  private static ValueSet traced(TxRequest request, ValueSet answer) {
+    return request.diagnostics() == null ? answer : request.diagnostics().addTo(answer);
+  }
+
   public TerminologyRegistry registry() {
     return registry;
   }
 
   public Parameters validateCodeInCodeSystem(TxRequest request, CodeSystemIndex instance) {
-    return validateCode.codeSystem(request, instance);
+    noteInstance(request, instance);
+    return traced(request, validateCode.codeSystem(request, instance));
   }
 
   public Parameters validateCodeInValueSet(TxRequest request, ValueSet instance) {
-    return validateCode.valueSet(request, instance);
+    noteInstance(request, instance);
+    return traced(request, validateCode.valueSet(request, instance));
   }
 
   public Parameters batchValidateCode(TxRequest request) {
@@ -73,18 +95,24 @@ public class TerminologyService {
   }
 
   public ValueSet expand(TxRequest request, ValueSet instance) {
-    return expand.expand(request, instance);
+    noteInstance(request, instance);
+    return traced(request, expand.expand(request, instance));
   }
 
   public Parameters lookup(TxRequest request, CodeSystemIndex instance) {
-    return lookup.lookup(request, instance);
+    noteInstance(request, instance);
+    return traced(request, lookup.lookup(request, instance));
   }
 
   public Parameters subsumes(TxRequest request, CodeSystemIndex instance) {
-    return subsumes.subsumes(request, instance);
+    noteInstance(request, instance);
+    return traced(request, subsumes.subsumes(request, instance));
   }
 
   public Parameters translate(TxRequest request, ConceptMap instance) {
-    return translate.translate(request, instance);
+    if (instance != null && request.diagnostics() != null) {
+      request.diagnostics().note("ConceptMap", instance.getUrl(), instance.getVersion(), "the instance");
+    }
+    return traced(request, translate.translate(request, instance));
   }
 }

@@ -81,12 +81,12 @@ final class TranslateOperation {
     boolean ok = false;
     for (ConceptMap cm : maps) {
       for (ConceptMapGroupComponent g : cm.getGroup()) {
-        String from = reverse ? g.getTarget() : g.getSource();
-        String to = reverse ? g.getSource() : g.getTarget();
-        if (coding.hasSystem() && !coding.getSystem().equals(from)) {
+        String from = TerminologyRegistry.canonicalSystem(reverse ? g.getTarget() : g.getSource());
+        String to = TerminologyRegistry.canonicalSystem(reverse ? g.getSource() : g.getTarget());
+        if (coding.hasSystem() && !TerminologyRegistry.canonicalSystem(coding.getSystem()).equals(from)) {
           continue;
         }
-        if (otherSystem != null && !otherSystem.equals(to)) {
+        if (otherSystem != null && !TerminologyRegistry.canonicalSystem(otherSystem).equals(to)) {
           continue;
         }
         for (SourceElementComponent e : g.getElement()) {

@@ -83,12 +83,14 @@ final class TxContext {
     String result = version;
     for (TxParameters.VersionRule r : rules) {
       if (r.valueSet() && r.mode() == TxParameters.VersionMode.OVERRIDE) {
+        foundParameters.add(r.asParameterName() + "=" + r.system() + "|" + r.version());
         return r.version();
       }
     }
     if (isEmpty(result)) {
       for (TxParameters.VersionRule r : rules) {
         if (r.valueSet() && r.mode() == TxParameters.VersionMode.DEFAULT) {
+          foundParameters.add(r.asParameterName() + "=" + r.system() + "|" + r.version());
           return r.version();
         }
       }

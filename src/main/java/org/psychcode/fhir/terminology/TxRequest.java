@@ -22,10 +22,15 @@ public final class TxRequest {
 
   private final Parameters parameters;
   private final String acceptLanguage;
+  private final Diagnostics diagnostics;
 
   public TxRequest(Parameters parameters, String acceptLanguage) {
     this.parameters = parameters;
     this.acceptLanguage = acceptLanguage;
+    this.diagnostics =
+        "true".equals(string("diagnostics"))
+            ? new Diagnostics(string("profile-url"), resources("tx-resource").size())
+            : null;
   }
 
   /** A request from query-string parameters, each a string (a {@code true}/{@code false} a boolean). */
@@ -146,9 +151,12 @@ public final class TxRequest {
         all.add(r);
       }
     }
-    if (all.isEmpty()) {
-      return published;
-    }
-    return new RequestTerminology(published, all);
+    TerminologySource source = all.isEmpty() ? published : new RequestTerminology(published, all);
+    return diagnostics == null ? source : diagnostics.record(source);
+  }
+
+  /** The trace this request asked for with {@code diagnostics=true}; {@code null} when it did not. */
+  Diagnostics diagnostics() {
+    return diagnostics;
   }
 }

@@ -2,6 +2,7 @@ package org.psychcode.fhir.terminology;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeType;
@@ -37,15 +38,18 @@ final class ValidateCodeOperation {
   }
 
   Parameters codeSystem(TxRequest req, CodeSystemIndex instance) {
-    OperationParameters.CODESYSTEM_VALIDATE_CODE.check(req);
     TxParameters txp = new TxParameters(true);
-    txp.read(req.parameters(), req.acceptLanguage());
-    Resource inline = req.resource("codeSystem");
-    TxContext ctx = new TxContext(req.terminology(published, inline), txp);
     Coded coded = extract(req, true, txp);
     if (coded == null) {
       throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_CS, null));
     }
+    OperationParameters.CODESYSTEM_VALIDATE_CODE.check(req);
+    txp.read(req.parameters(), req.acceptLanguage());
+    if (coded.mode() != ValueSetChecker.Mode.CODE) {
+      txp.inferSystem = false;
+    }
+    Resource inline = req.resource("codeSystem");
+    TxContext ctx = new TxContext(req.terminology(published, inline), txp);
     try {
       CodeSystemIndex cs = instance;
       if (cs == null && inline instanceof CodeSystem c) {
@@ -113,9 +117,17 @@ final class ValidateCodeOperation {
   }
 
   Parameters valueSet(TxRequest req, ValueSet instance, OperationParameters table) {
-    table.check(req);
     TxParameters txp = new TxParameters(true);
+    txp.inferSystem = "true".equals(req.string("inferSystem"));
+    Coded coded = extract(req, false, txp);
+    if (coded == null) {
+      throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_VS, null));
+    }
+    table.check(req);
     txp.read(req.parameters(), req.acceptLanguage());
+    if (coded.mode() != ValueSetChecker.Mode.CODE) {
+      txp.inferSystem = false;
+    }
     Resource inline = req.resource("valueSet");
     TxContext ctx = new TxContext(req.terminology(published, inline), txp);
     ValueSet vs = instance;
@@ -149,10 +161,6 @@ final class ValidateCodeOperation {
                 TxMessages.format("Unable_to_resolve_value_Set_", url + (version == null ? "" : "|" + version)),
                 "not-found"));
       }
-    }
-    Coded coded = extract(req, false, txp);
-    if (coded == null) {
-      throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_VS, null));
     }
     for (Extension e : vs.getExtensionsByUrl(ValueSetExpander.VALUESET_SUPPLEMENT)) {
       if (e.getValue() != null) {
@@ -204,6 +212,7 @@ final class ValidateCodeOperation {
       fromCoded = true;
       url = first.getSystem();
     }
+    url = url == null ? null : TerminologyRegistry.canonicalSystem(url);
     if (url == null) {
       return null;
     }
@@ -225,6 +234,20 @@ final class ValidateCodeOperation {
     CodeSystemIndex cs = ctx.findCodeSystem(url, version, false);
     if (cs != null) {
       return cs;
+    }
+    Optional<CodeSystem> supplement = ctx.source.supplement(url, version);
+    if (supplement.isPresent()) {
+      CodeSystem s = supplement.get();
+      issues.add(
+          0,
+          TxIssue.error(
+              IssueType.INVALID,
+              path,
+              "CODESYSTEM_CS_NO_SUPPLEMENT",
+              TxMessages.format(
+                  "CODESYSTEM_CS_NO_SUPPLEMENT", s.hasVersion() ? s.getUrl() + "|" + s.getVersion() : s.getUrl()),
+              "invalid-data"));
+      throw new TxException(400, issues, true, url);
     }
     if (ctx.source.valueSet(url, version).isPresent()) {
       issues.add(
@@ -270,13 +293,14 @@ final class ValidateCodeOperation {
     }
     CodeableConcept cc = req.codeableConcept("codeableConcept");
     if (cc != null) {
-      txp.inferSystem = false;
-      return new Coded(cc, ValueSetChecker.Mode.CODEABLE_CONCEPT, "CodeableConcept");
+      CodeableConcept canonical = cc.copy();
+      canonical.getCoding().forEach(ValidateCodeOperation::canonicalise);
+      return new Coded(canonical, ValueSetChecker.Mode.CODEABLE_CONCEPT, "CodeableConcept");
     }
     Coding coding = req.coding("coding");
     if (coding != null) {
-      txp.inferSystem = false;
-      return new Coded(new CodeableConcept().addCoding(coding), ValueSetChecker.Mode.CODING, "Coding");
+      return new Coded(
+          new CodeableConcept().addCoding(canonicalise(coding.copy())), ValueSetChecker.Mode.CODING, "Coding");
     }
     String code = req.string("code");
     if (code == null) {
@@ -302,7 +326,7 @@ final class ValidateCodeOperation {
     }
     Coding c = new Coding().setCode(code);
     if (system != null) {
-      c.setSystem(system);
+      c.setSystem(TerminologyRegistry.canonicalSystem(system));
     }
     if (version != null) {
       c.setVersion(version);
@@ -312,6 +336,14 @@ final class ValidateCodeOperation {
       c.setDisplay(display);
     }
     return new Coded(new CodeableConcept().addCoding(c), ValueSetChecker.Mode.CODE, "");
+  }
+
+  /** The HCPCS {@code http://} alias is the same system: answers name it as published. */
+  private static Coding canonicalise(Coding c) {
+    if (c.hasSystem()) {
+      c.setSystem(TerminologyRegistry.canonicalSystem(c.getSystem()));
+    }
+    return c;
   }
 
   private static Parameters failure(TxException e, Coded coded, TxContext ctx) {

@@ -81,15 +81,18 @@ final class ValueSetChecker {
   // ---------------------------------------------------------------- preparation
 
   void prepare() {
-    prepare(new LinkedHashSet<>());
+    prepare(List.of());
   }
 
-  private void prepare(Set<String> chain) {
+  private void prepare(List<String> chain) {
     ValueSetExpander.seeValueSet(valueSet, params);
-    String key = vurl();
-    if (key != null && !chain.add(key)) {
-      return;
+    String identity = ValueSetExpander.identity(valueSet);
+    if (chain.contains(identity)) {
+      throw ValueSetExpander.circular(valueSet, chain);
     }
+    List<String> pathway = new ArrayList<>(chain);
+    pathway.add(identity);
+    chain = List.copyOf(pathway);
     if (valueSet.hasCompose()) {
       int i = 0;
       for (ConceptSetComponent cc : valueSet.getCompose().getInclude()) {
@@ -104,7 +107,7 @@ final class ValueSetChecker {
     }
   }
 
-  private void prepareConceptSet(String desc, ConceptSetComponent cc, Set<String> chain) {
+  private void prepareConceptSet(String desc, ConceptSetComponent cc, List<String> chain) {
     for (CanonicalType u : cc.getValueSet()) {
       String s = ctx.pinValueSet(u.getValue());
       if (!others.containsKey(s)) {
@@ -138,7 +141,7 @@ final class ValueSetChecker {
     ctx.noteSupplements(cs);
     int i = 0;
     for (ConceptSetFilterComponent f : cc.getFilter()) {
-      String op = f.getOpElement().getValueAsString();
+      String op = ConceptFilter.operator(f);
       if (TxContext.isEmpty(f.getValue())) {
         throw TxException.invalid(
             TxIssue.error(
@@ -284,7 +287,7 @@ final class ValueSetChecker {
       if (TxContext.isEmpty(version)) {
         Set<String> vset = new LinkedHashSet<>();
         for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-          if (system.equals(inc.getSystem()) && inc.hasVersion()) {
+          if (system.equals(TerminologyRegistry.canonicalSystem(inc.getSystem())) && inc.hasVersion()) {
             vset.add(inc.getVersion());
           }
         }
@@ -303,7 +306,7 @@ final class ValueSetChecker {
       for (ConceptSetComponent cc : includes) {
         if (!cc.hasSystem()) {
           result = true;
-        } else if (cc.getSystem().equals(system)
+        } else if (TerminologyRegistry.canonicalSystem(cc.getSystem()).equals(system)
             && (determinedVersion == null || determinedVersion.equals(cc.getVersion()))
             && useThisVersion(cc, version)) {
           String v = determineVersion(path, cc.getSystem(), cc.getVersion(), version, op, st);
@@ -619,6 +622,9 @@ final class ValueSetChecker {
       String msg;
       String mid;
       if (TxContext.isEmpty(result)) {
+        if (!cs.codeSystem().getVersionNeeded()) {
+          level = IssueSeverity.WARNING;
+        }
         msg = TxMessages.format("VALUESET_VALUE_MISMATCH_DEFAULT", system, cs.version(), versionVS, versionCoding);
         mid = "VALUESET_VALUE_MISMATCH_DEFAULT";
       } else if (!result.equals(versionVS)) {
@@ -631,7 +637,9 @@ final class ValueSetChecker {
         mid = "VALUESET_VALUE_MISMATCH";
       }
       op.add(new TxIssue(level, IssueType.INVALID, addToPath(path, "version"), mid, msg, "vs-invalid"));
-      st.messages.add(msg);
+      if (level == IssueSeverity.ERROR) {
+        st.messages.add(msg);
+      }
       CodeSystemIndex cs2 = ctx.findCodeSystem(system, versionCoding, false);
       if (cs2 == null) {
         List<String> vl = ctx.listVersions(system);
@@ -771,6 +779,8 @@ final class ValueSetChecker {
             st.inactive.code = code;
             st.vstatus = c.status();
           }
+        } else if (params.activeOnly && c.isInactive()) {
+          refuseInactive(path, code, c, op, st, in);
         } else {
           Extension ss = cc.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
           String sstatus = ss != null && ss.getValue() != null ? ss.getValue().primitiveValue() : null;
@@ -789,7 +799,7 @@ final class ValueSetChecker {
     if (cset.hasFilter()) {
       List<ConceptFilter> filters = new ArrayList<>();
       for (ConceptSetFilterComponent fc : cset.getFilter()) {
-        filters.add(ConceptFilter.of(cs, fc.getProperty(), fc.getOpElement().getValueAsString(), fc.getValue()));
+        filters.add(ConceptFilter.of(cs, fc.getProperty(), ConceptFilter.operator(fc), fc.getValue()));
       }
       IndexedConcept c = cs.concept(code).orElse(null);
       boolean member = c != null && filters.stream().allMatch(f -> f.includes(c));
@@ -806,6 +816,8 @@ final class ValueSetChecker {
             st.inactive.code = code;
             st.vstatus = c.status();
           }
+        } else if (params.activeOnly && c.isInactive()) {
+          refuseInactive(path, code, c, op, st, in);
         } else {
           if (in && !st.inactive.value && c.isInactive()) {
             st.inactive.value = true;
@@ -820,6 +832,19 @@ final class ValueSetChecker {
       }
     }
     return false;
+  }
+
+  private void refuseInactive(String path, String code, IndexedConcept c, TxOutcome op, State st, boolean in) {
+    if (!in) {
+      return;
+    }
+    st.inactive.value = true;
+    st.inactive.path = path;
+    st.inactive.code = code;
+    st.vstatus = c.status();
+    String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
+    st.messages.add(msg);
+    op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
   }
 
   private TxIssue deprecatedInValueSet(String path, CodeSystemIndex cs, String code, String status) {

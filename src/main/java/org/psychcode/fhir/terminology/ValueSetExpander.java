@@ -61,8 +61,14 @@ final class ValueSetExpander {
   private boolean excludeSpecialCase;
   private boolean wholeSystem;
   private ValueSet valueSet;
+  private final List<String> chain;
 
   ValueSetExpander(TxContext ctx, int limit, TextFilter filter) {
+    this(ctx, limit, filter, List.of());
+  }
+
+  private ValueSetExpander(TxContext ctx, int limit, TextFilter filter, List<String> chain) {
+    this.chain = chain;
     this.ctx = ctx;
     this.params = ctx.params;
     int requested = params.limit;
@@ -123,9 +129,9 @@ final class ValueSetExpander {
       param("filter", new StringType(filter.text()));
     }
     if (params.displayLanguages != null) {
-      param("displayLanguage", new CodeType(params.displayLanguages.asString(false)));
-    } else if (params.httpLanguages != null && !params.httpLanguages.asString(false).isEmpty()) {
-      param("displayLanguage", new CodeType(params.httpLanguages.asString(false)));
+      param("displayLanguage", new CodeType(params.displayLanguages.source()));
+    } else if (params.httpLanguages != null && !params.httpLanguages.source().isEmpty()) {
+      param("displayLanguage", new CodeType(params.httpLanguages.source()));
     }
     params.designations.forEach(d -> param("designation", new StringType(d)));
     if (params.hasExcludeNested) {
@@ -148,6 +154,14 @@ final class ValueSetExpander {
     }
     if (params.hasExcludePostCoordinated) {
       param("excludePostCoordinated", new BooleanType(params.excludePostCoordinated));
+    }
+    String own = standardsStatus(source);
+    if ("withdrawn".equals(own)) {
+      param("warning-withdrawn", new UriType(versionedUrl(source)));
+    } else if ("deprecated".equals(own)) {
+      param("warning-deprecated", new UriType(versionedUrl(source)));
+    } else if (source.getStatus() == PublicationStatus.RETIRED) {
+      param("warning-retired", new UriType(versionedUrl(source)));
     }
     if (source.hasCompose()) {
       handleCompose(source);
@@ -219,6 +233,14 @@ final class ValueSetExpander {
 
   private boolean hasExtension(String url) {
     return expExtensions.stream().anyMatch(e -> url.equals(e.getUrl()));
+  }
+
+  /** What names a value set in a chain of imports: its canonical, else its (contained) id. */
+  static String identity(ValueSet vs) {
+    if (vs.hasUrl()) {
+      return versionedUrl(vs);
+    }
+    return "#" + (vs.getIdElement().getIdPart() == null ? "" : vs.getIdElement().getIdPart());
   }
 
   static String versionedUrl(ValueSet vs) {
@@ -361,16 +383,31 @@ final class ValueSetExpander {
     if (vs == null) {
       throw unknownImport(url);
     }
+    List<String> pathway = new ArrayList<>(chain);
+    pathway.add(identity(valueSet));
+    if (pathway.contains(identity(vs))) {
+      throw circular(vs, pathway);
+    }
     TxContext inner = new TxContext(ctx.source, params.copy());
     inner.params.count = -1;
     inner.params.offset = -1;
-    ValueSetExpander e = new ValueSetExpander(inner, INTERNAL_LIMIT, filter);
+    ValueSetExpander e = new ValueSetExpander(inner, INTERNAL_LIMIT, filter, List.copyOf(pathway));
     Expansion result = e.expand(vs);
     checkCanonicalStatus(vs.getStatus(), standardsStatus(vs), vs.getExperimental(), versionedUrl(vs));
     if (!url.startsWith("#")) {
       param("used-valueset", new UriType(versionedUrl(vs)));
     }
     return result;
+  }
+
+  static TxException circular(ValueSet target, List<String> pathway) {
+    return TxException.invalid(
+        TxIssue.error(
+            IssueType.PROCESSING,
+            null,
+            "VALUESET_CIRCULAR_REFERENCE",
+            TxMessages.format("VALUESET_CIRCULAR_REFERENCE", identity(target), "[" + String.join(", ", pathway) + "]"),
+            "vs-invalid"));
   }
 
   private static String standardsStatus(ValueSet vs) {
@@ -770,7 +807,7 @@ final class ValueSetExpander {
     int i = 0;
     for (ConceptSetFilterComponent fc : cset.getFilter()) {
       String property = fc.getProperty();
-      String op = fc.getOpElement().getValueAsString();
+      String op = ConceptFilter.operator(fc);
       if (TxContext.isEmpty(fc.getValue())) {
         throw TxException.invalid(
             TxIssue.error(
