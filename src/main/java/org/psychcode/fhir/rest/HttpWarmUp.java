@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.psychcode.fhir.validation.ValidationProperties;
@@ -31,14 +33,15 @@ import org.springframework.stereotype.Component;
  * Warms the HTTP path of {@code $validate} (Tomcat, the filters, HAPI's request binding and response
  * encoding) before the public port opens, so the first client request is not the one that pays for it. The
  * validation warm-up has run in-process by then; here the example visits are posted, in JSON and XML, to a
- * private connector on a loopback port that exists only for this warm-up, for a third of the validation
- * warm-up's time (at least half a second). Runs with {@code psychcode.validation.warm-up: blocking}, on
- * Tomcat.
+ * private connector on a loopback port that exists only for this warm-up, by two clients, for a third of
+ * the validation warm-up's time (at least half a second) and at least {@value #MIN_REQUESTS} requests, never
+ * beyond three times that time. Runs with {@code psychcode.validation.warm-up: blocking}, on Tomcat.
  */
 @Component
 class HttpWarmUp implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(HttpWarmUp.class);
+  private static final int MIN_REQUESTS = 40;
 
   private final ApplicationContext context;
   private final ValidationProperties properties;
@@ -72,36 +75,53 @@ class HttpWarmUp implements SmartLifecycle {
     connector.setPort(0);
     connector.setProperty("address", "127.0.0.1");
     long start = System.nanoTime();
-    int requests = 0;
+    AtomicInteger requests = new AtomicInteger();
     try {
       tomcat.getService().addConnector(connector);
       String base = "http://127.0.0.1:" + connector.getLocalPort() + "/fhir";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<String> examples = examples();
-      long deadline = start + Math.max(500, properties.warmUpMillis() / 3) * 1_000_000L;
-      while (!examples.isEmpty() && System.nanoTime() < deadline) {
-        String example = examples.get(requests % examples.size());
-        boolean xml = requests % 4 == 3;
-        HttpRequest request =
-            HttpRequest.newBuilder(URI.create(base + "/Bundle/$validate" + (xml ? "?_format=xml" : "")))
-                .header("Content-Type", "application/fhir+json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(example))
-                .build();
-        client.send(request, HttpResponse.BodyHandlers.ofString());
-        requests++;
+      long budget = Math.max(500, properties.warmUpMillis() / 3) * 1_000_000L;
+      long deadline = start + budget;
+      long hardDeadline = start + 3 * budget;
+      List<CompletableFuture<Void>> clients = new ArrayList<>();
+      for (int c = 0; c < 2; c++) {
+        clients.add(CompletableFuture.runAsync(() -> post(client, base, examples, requests, deadline, hardDeadline)));
       }
-      log.info("HTTP path warm: {} loopback requests in {} ms", requests, (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException | RuntimeException e) {
+      clients.forEach(CompletableFuture::join);
+      log.info("HTTP path warm: {} loopback requests in {} ms", requests.get(), (System.nanoTime() - start) / 1_000_000);
+    } catch (RuntimeException e) {
       log.warn("HTTP warm-up stopped early: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       tomcat.getService().removeConnector(connector);
       try {
         connector.destroy();
-      } catch (Exception e) {
+      } catch (org.apache.catalina.LifecycleException e) {
         log.debug("closing the warm-up connector", e);
+      }
+    }
+  }
+
+  /** Posts example visits until the budget is spent and {@value #MIN_REQUESTS} have been answered, or the hard deadline. */
+  private static void post(HttpClient client, String base, List<String> examples, AtomicInteger requests, long deadline, long hardDeadline) {
+    while (!examples.isEmpty()
+        && (System.nanoTime() < deadline || requests.get() < MIN_REQUESTS)
+        && System.nanoTime() < hardDeadline) {
+      int n = requests.getAndIncrement();
+      boolean xml = n % 4 == 3;
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(base + "/Bundle/$validate" + (xml ? "?_format=xml" : "")))
+              .header("Content-Type", "application/fhir+json")
+              .timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.ofString(examples.get(n % examples.size())))
+              .build();
+      try {
+        client.send(request, HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
