@@ -22,7 +22,6 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
-import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.elementmodel.Element;
 import org.hl7.fhir.r5.elementmodel.Manager;
@@ -35,7 +34,6 @@ import org.hl7.fhir.utilities.i18n.I18nConstants;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 import org.psychcode.fhir.rules.Systems;
-import org.psychcode.fhir.terminology.CodeSystemIndex;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,24 +68,21 @@ final class ProfileValidator {
   private final ExecutorService refill;
   private final int profileCount;
 
-  ProfileValidator(FhirContext ctx, TerminologyRegistry registry, int poolSize) {
+  ProfileValidator(
+      FhirContext ctx, TerminologyRegistry registry, IValidationSupport terminology, int poolSize) {
     long start = System.nanoTime();
     ValidatorFoundation foundation = ValidatorFoundation.claim(ctx);
     long foundationReady = System.nanoTime();
     PrePopulatedValidationSupport own = foundation.own;
-    for (CodeSystemIndex cs : registry.codeSystems()) {
-      own.addCodeSystem(cs.codeSystem());
-    }
-    registry.valueSets().forEach(own::addValueSet);
+    foundation.terminology.bind(terminology);
     registry.codeSystem(Systems.ICD_10_CM).ifPresent(foundation.icd::use);
+    foundation.chain.invalidateCaches();
     ValidationSupportChain snapshots = new ValidationSupportChain(foundation.core, new SnapshotGeneratingValidationSupport(ctx));
     List<String> profileUrls = new ArrayList<>();
     for (IBaseResource r : ConformanceResources.load(ctx, "*.json")) {
       if (r instanceof StructureDefinition sd) {
         own.addStructureDefinition(withSnapshot(sd, snapshots));
         profileUrls.add(sd.getUrl());
-      } else if (r instanceof ValueSet vs) {
-        own.addValueSet(vs);
       }
     }
     this.profileCount = profileUrls.size();

@@ -6,6 +6,7 @@ import org.psychcode.fhir.rules.BillingRuleEngine;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
+import org.psychcode.fhir.terminology.TerminologyValidationSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -39,6 +40,7 @@ class ValidationConfig {
   VisitValidator visitValidator(
       FhirContext ctx,
       TerminologyRegistry registry,
+      TerminologyValidationSupport terminology,
       CodeBook book,
       BillingRuleEngine engine,
       EncounterResolver encounters,
@@ -48,7 +50,7 @@ class ValidationConfig {
         new Thread(
             () -> {
               try {
-                profiles.complete(new ProfileValidator(ctx, registry, properties.validatorPool()));
+                profiles.complete(new ProfileValidator(ctx, registry, terminology, properties.validatorPool()));
               } catch (RuntimeException | Error e) {
                 log.error("The profile validator could not be built", e);
                 profiles.completeExceptionally(e);

@@ -37,6 +37,7 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   private static boolean claimed;
 
   final PrePopulatedValidationSupport own;
+  final LateBoundTerminology terminology;
   final IcdCategorySupport icd;
   final DefaultProfileValidationSupport core;
   final ValidationSupportChain chain;
@@ -46,6 +47,7 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   /** For Spring's listener registration; the foundation itself is built by {@link #prepare}. */
   public ValidatorFoundation() {
     this.own = null;
+    this.terminology = null;
     this.icd = null;
     this.core = null;
     this.chain = null;
@@ -55,17 +57,23 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
 
   private ValidatorFoundation(FhirContext ctx) {
     this.core = new DefaultProfileValidationSupport(ctx);
-    CompletableFuture<?> terminology =
+    CompletableFuture<?> coreTerminology =
         CompletableFuture.runAsync(() -> core.fetchCodeSystem("http://hl7.org/fhir/administrative-gender"), ValidatorFoundation::daemon);
     core.fetchAllStructureDefinitions();
     this.own = new PrePopulatedValidationSupport(ctx);
+    this.terminology = new LateBoundTerminology(ctx);
     this.icd = new IcdCategorySupport(ctx);
     this.chain =
         new ValidationSupportChain(
-            icd, own, core, new InMemoryTerminologyServerValidationSupport(ctx), new CommonCodeSystemsTerminologyService(ctx));
+            icd,
+            this.terminology,
+            own,
+            core,
+            new InMemoryTerminologyServerValidationSupport(ctx),
+            new CommonCodeSystemsTerminologyService(ctx));
     this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
     this.first = newInstanceValidator(worker);
-    terminology.join();
+    coreTerminology.join();
   }
 
   @Override
