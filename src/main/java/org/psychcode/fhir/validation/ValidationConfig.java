@@ -1,7 +1,6 @@
 package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.util.concurrent.CompletableFuture;
 import org.psychcode.fhir.rules.BillingRuleEngine;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
@@ -13,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires validation: the billing rules over the loaded terminology, and the profile validator, whose chain is
- * built on its own thread as soon as the context starts so that it overlaps the rest of start-up.
+ * Wires validation: the billing rules over the loaded terminology, and the profile validator, built on its own
+ * thread when the warm-up or the first {@code $validate} asks for it.
  */
 @Configuration
 class ValidationConfig {
@@ -45,20 +44,8 @@ class ValidationConfig {
       BillingRuleEngine engine,
       EncounterResolver encounters,
       ValidationProperties properties) {
-    CompletableFuture<ProfileValidator> profiles = new CompletableFuture<>();
-    Thread init =
-        new Thread(
-            () -> {
-              try {
-                profiles.complete(new ProfileValidator(ctx, registry, terminology, properties.validatorPool()));
-              } catch (RuntimeException | Error e) {
-                log.error("The profile validator could not be built", e);
-                profiles.completeExceptionally(e);
-              }
-            },
-            "profile-validator-init");
-    init.setDaemon(true);
-    init.start();
+    ProfileValidatorBuild profiles =
+        new ProfileValidatorBuild(() -> new ProfileValidator(ctx, registry, terminology, properties.validatorPool()));
     log.info(
         "Validation: profiles and {} billing rules; warm-up {}; at most {} Bundle entries; {} profile validations at once",
         engine.rules().size(),
@@ -68,7 +55,8 @@ class ValidationConfig {
     return new VisitValidator(ctx, new VisitReader(book, encounters, properties.maxBundleEntries()), profiles, engine);
   }
 
-  @Bean
+  /** Named for its place in the readiness health group: {@code validation}. */
+  @Bean("validationHealthIndicator")
   ValidationWarmUp validationWarmUp(FhirContext ctx, VisitValidator validator, ValidationProperties properties) {
     return new ValidationWarmUp(ctx, validator, properties);
   }

@@ -5,8 +5,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code psychcode.validation.*}: how {@code $validate} is prepared and bounded.
  *
- * @param warmUp {@code blocking} (the port opens once the validator is warm), {@code background} (it opens
- *     at once and {@code $validate} waits for the warm-up) or {@code off}
+ * @param warmUp {@code background} (the port opens at once, {@code /actuator/health/readiness} reports ready
+ *     once the validator is warm, and a {@code $validate} that comes earlier waits for the validator),
+ *     {@code blocking} (the port opens once the validator is warm) or {@code off}
  * @param warmUpMillis how long the warm-up validates example visits so the JIT has compiled the hot path
  * @param maxBundleEntries the most entries a posted Bundle may hold
  * @param validatorPool how many profile validations run at once (0: one per processor)
@@ -15,7 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record ValidationProperties(String warmUp, Integer warmUpMillis, Integer maxBundleEntries, Integer validatorPool) {
 
   public ValidationProperties {
-    warmUp = warmUp == null || warmUp.isBlank() ? "blocking" : warmUp.trim().toLowerCase(java.util.Locale.ROOT);
+    warmUp = warmUp == null || warmUp.isBlank() ? "background" : warmUp.trim().toLowerCase(java.util.Locale.ROOT);
     warmUpMillis = warmUpMillis == null ? 2000 : warmUpMillis;
     maxBundleEntries = maxBundleEntries == null ? 5000 : maxBundleEntries;
     validatorPool = validatorPool == null || validatorPool <= 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : validatorPool;

@@ -13,6 +13,10 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -20,9 +24,10 @@ import org.springframework.context.SmartLifecycle;
  * definitions on first use (seconds) and the JIT compiles its hot path only after many calls, so before the
  * web server opens its port ({@code warm-up: blocking}) the example visits of {@code fhir-resources/examples}
  * are validated, each time with other ids and minutes, through the same parse, read, profile, rules and
- * encode path a request takes. {@code background} opens the port at once and warms behind it.
+ * encode path a request takes. {@code background} opens the port at once and builds and warms the validator
+ * once the server is up, behind the readiness group ({@code /actuator/health/readiness}).
  */
-final class ValidationWarmUp implements SmartLifecycle {
+final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(ValidationWarmUp.class);
   private static final int MIN_ROUNDS = 100;
@@ -31,6 +36,7 @@ final class ValidationWarmUp implements SmartLifecycle {
   private final VisitValidator validator;
   private final ValidationProperties properties;
   private volatile boolean running;
+  private volatile boolean warm;
 
   ValidationWarmUp(FhirContext ctx, VisitValidator validator, ValidationProperties properties) {
     this.ctx = ctx;
@@ -48,10 +54,32 @@ final class ValidationWarmUp implements SmartLifecycle {
   public void start() {
     running = true;
     switch (properties.warmUp()) {
-      case "off" -> log.info("Validation warm-up is off: the first $validate loads the validator");
-      case "background" -> CompletableFuture.runAsync(this::warm);
+      case "off" -> {
+        warm = true;
+        log.info("Validation warm-up is off: the first $validate loads the validator");
+      }
+      case "background" -> log.info("Validation warm-up: in the background once the server is up");
       default -> warm();
     }
+  }
+
+  /** In background mode the validator is built and warmed once the server answers, not competing with start-up. */
+  @Override
+  public void onApplicationEvent(ApplicationReadyEvent event) {
+    if ("background".equals(properties.warmUp())) {
+      Thread t = new Thread(this::warm, "validation-warm-up");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /**
+   * Part of the readiness group ({@code /actuator/health/readiness}): out of service until the validator is
+   * built and warm, so a load balancer sends $validate traffic only once the first request is fast.
+   */
+  @Override
+  public Health health() {
+    return warm ? Health.up().build() : Health.outOfService().withDetail("validation", "warming up").build();
   }
 
   private void warm() {
@@ -76,6 +104,8 @@ final class ValidationWarmUp implements SmartLifecycle {
           (System.nanoTime() - ready) / 1_000_000);
     } catch (RuntimeException e) {
       log.warn("Validation warm-up stopped early: {}", e.toString());
+    } finally {
+      warm = true;
     }
   }
 

@@ -18,19 +18,19 @@ import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
 import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
 import org.hl7.fhir.validation.ValidatorSettings;
 import org.hl7.fhir.validation.instance.InstanceValidator;
-import org.springframework.boot.context.event.ApplicationStartingEvent;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
  * The part of the profile validator that depends on nothing of the server: the FHIR R4 core definitions (every
  * StructureDefinition, ValueSet and CodeSystem of the specification), the support chain over them, its
  * worker context and a first {@link InstanceValidator}, whose construction converts every core definition
- * to the validator's model. That costs seconds, so it starts when the application starts (registered in
- * {@code META-INF/spring.factories}) and runs while Spring builds the rest; the server's own CodeSystems,
+ * to the validator's model. That costs seconds, so with {@code warm-up: blocking} it starts when the application
+ * starts (registered in {@code META-INF/spring.factories}) and runs while Spring builds the rest; the server's own CodeSystems,
  * ValueSets and profiles are added to the chain's first supports when they are loaded. A second application
  * context in the same JVM builds its own foundation.
  */
-public final class ValidatorFoundation implements ApplicationListener<ApplicationStartingEvent> {
+public final class ValidatorFoundation implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
   private static CompletableFuture<ValidatorFoundation> preparing;
   private static FhirContext preparedFor;
@@ -76,9 +76,15 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
     coreTerminology.join();
   }
 
+  /**
+   * With {@code psychcode.validation.warm-up: blocking} the port opens only once the validator is warm, so its
+   * foundation starts as early as possible; otherwise it is built when the validator is first asked for.
+   */
   @Override
-  public void onApplicationEvent(ApplicationStartingEvent event) {
-    start(FhirContext.forR4Cached());
+  public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+    if ("blocking".equalsIgnoreCase(event.getEnvironment().getProperty("psychcode.validation.warm-up", "background").trim())) {
+      start(FhirContext.forR4Cached());
+    }
   }
 
   static synchronized void start(FhirContext ctx) {

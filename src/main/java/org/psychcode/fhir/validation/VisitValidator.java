@@ -2,12 +2,7 @@ package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Encounter;
@@ -25,15 +20,13 @@ import org.psychcode.fhir.rules.VisitContext;
  */
 public class VisitValidator {
 
-  private static final long READY_TIMEOUT_SECONDS = 120;
-
   private final FhirContext ctx;
   private final VisitReader reader;
-  private final CompletableFuture<ProfileValidator> profiles;
+  private final ProfileValidatorBuild profiles;
   private final BillingRuleEngine engine;
   private final OutcomeFactory outcomes = new OutcomeFactory();
 
-  VisitValidator(FhirContext ctx, VisitReader reader, CompletableFuture<ProfileValidator> profiles, BillingRuleEngine engine) {
+  VisitValidator(FhirContext ctx, VisitReader reader, ProfileValidatorBuild profiles, BillingRuleEngine engine) {
     this.ctx = ctx;
     this.reader = reader;
     this.profiles = profiles;
@@ -69,13 +62,6 @@ public class VisitValidator {
   }
 
   ProfileValidator profileValidator() {
-    try {
-      return profiles.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalErrorException("Interrupted while the profile validator was being prepared", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new InternalErrorException("The profile validator could not be prepared: " + e.getMessage(), e);
-    }
+    return profiles.get();
   }
 }
