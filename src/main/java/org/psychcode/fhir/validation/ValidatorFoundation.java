@@ -62,7 +62,12 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
     this.icd = new IcdCategorySupport(ctx);
     this.chain =
         new ValidationSupportChain(
-            icd, own, core, new InMemoryTerminologyServerValidationSupport(ctx), new CommonCodeSystemsTerminologyService(ctx));
+            new HcpcsAliasSupport(ctx),
+            icd,
+            own,
+            core,
+            new InMemoryTerminologyServerValidationSupport(ctx),
+            new CommonCodeSystemsTerminologyService(ctx));
     this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
     this.first = newInstanceValidator(worker);
     terminology.join();
