@@ -155,6 +155,20 @@ class HostileInputContractTest extends ContractTestBase {
       new Findings(oo, "Bundle.entry[").exactly("units-exceed-max");
     }
 
+    @Test
+    void hugeQuantitiesOnTwoLinesStillExceedTheMaximum() throws Exception {
+      Visit v = Visit.individual().bill("90834", l -> l.units("100000000000000000000")).bill("90834", l -> l.units("100000000000000000000"));
+      validate(v).exactly("units-exceed-max");
+    }
+
+    @Test
+    void hugeCrisisAddOnUnitsOnTwoLinesAreNotANegativeCount() throws Exception {
+      Visit v = Visit.session("crisis").minutes(80).bill("90839")
+          .bill("90840", l -> l.units(Integer.MAX_VALUE)).bill("90840", l -> l.units(Integer.MAX_VALUE));
+      Findings f = validate(v).exactly("crisis-units-mismatch");
+      org.assertj.core.api.Assertions.assertThat(f.issues("crisis-units-mismatch").get(0).getDiagnostics()).doesNotContain("x -");
+    }
+
     @ParameterizedTest(name = "quantity {0}")
     @ValueSource(strings = {"-1", "0", "1.5", "-99999999999999999999"})
     void oddQuantitiesAreAnsweredNotCrashed(String units) throws Exception {
