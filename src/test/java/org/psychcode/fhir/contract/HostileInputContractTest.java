@@ -69,6 +69,22 @@ class HostileInputContractTest extends ContractTestBase {
       assertThat(r.body()).doesNotContain("root:");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Bundle", "Claim", "Encounter"})
+    void doctypeInAParametersBodyIsRefused(String endpoint) throws Exception {
+      Visit v = Visit.individual().bill("90834");
+      org.hl7.fhir.r4.model.Resource r = switch (endpoint) {
+        case "Claim" -> v.claim();
+        case "Encounter" -> v.encounter();
+        default -> v.bundle();
+      };
+      org.hl7.fhir.r4.model.Parameters p = new org.hl7.fhir.r4.model.Parameters();
+      p.addParameter().setName("resource").setResource(r);
+      String body = XML_VISIT_HEAD + "<!DOCTYPE Parameters [<!ENTITY unused \"90837\">]>"
+          + FHIR.newXmlParser().encodeResourceToString(p);
+      refused(post("/" + endpoint + "/$validate", XML, body), XML);
+    }
+
     @Test
     void billionLaughsIsRefused() throws Exception {
       StringBuilder dtd = new StringBuilder("<!DOCTYPE Bundle [<!ENTITY l0 \"ha\">");
