@@ -333,6 +333,12 @@ class BillingRuleContractTest extends ContractTestBase {
     }
 
     @Test
+    void fiftyMinuteIndividualSessionBilledAsFamilyPsychotherapyNamesTheIndividualCode() throws Exception {
+      validate(Visit.individual().minutes(50).bill("90847")).exactly("session-type-mismatch")
+          .naming("session-type-mismatch", "90834").naming("session-type-mismatch", "90847");
+    }
+
+    @Test
     void sessionTypeInServiceTypeIsRead() throws Exception {
       validate(Visit.individual().sessionTypeAsServiceType("individual").bill("90847")).exactly("session-type-mismatch");
     }
@@ -381,7 +387,8 @@ class BillingRuleContractTest extends ContractTestBase {
 
     @Test
     void crisisAddOnWithoutItsInitialHourIsAddonWithoutPrimary() throws Exception {
-      validate(Visit.session("crisis").minutes(80).bill("90840")).exactly("addon-without-primary");
+      validate(Visit.session("crisis").minutes(80).bill("90840")).exactly("addon-without-primary")
+          .naming("addon-without-primary", "90839");
     }
 
     @Test
