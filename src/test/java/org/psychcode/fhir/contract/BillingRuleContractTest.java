@@ -766,6 +766,13 @@ class BillingRuleContractTest extends ContractTestBase {
     }
 
     @Test
+    void practitionerReferencedByTypeAndIdIsRead() throws Exception {
+      Visit v = Visit.session("diagnostic-evaluation").providerOnPractitioner(CLINICAL_SOCIAL_WORKER).bill("90792");
+      v.claim().getCareTeamFirstRep().setProvider(new org.hl7.fhir.r4.model.Reference("Practitioner/" + v.practitioner().getIdElement().getIdPart()));
+      validate(v).exactly("provider-scope");
+    }
+
+    @Test
     void prescriberOnTheReferencedPractitionerRaisesNothing() throws Exception {
       validate(Visit.session("diagnostic-evaluation").providerOnPractitioner(PSYCHIATRIST).bill("90792")).clean();
     }
@@ -908,6 +915,16 @@ class BillingRuleContractTest extends ContractTestBase {
       b.getEntry().stream().filter(e -> e.getResource() == v.encounter()).findFirst().orElseThrow()
           .setFullUrl("Encounter/" + id);
       validate(b).noBillingFinding();
+    }
+
+    @Test
+    void encounterContainedInTheClaimOfABundleResolves() throws Exception {
+      Visit v = Visit.individual().minutes(50).bill("90837", l -> l.encounterReference("#enc"));
+      org.hl7.fhir.r4.model.Encounter contained = v.encounter().copy();
+      contained.setId("enc");
+      v.claim().addContained(contained);
+      v.minutes(20);
+      validate(v).exactly("time-code-mismatch").naming("time-code-mismatch", "90834");
     }
 
     @Test
