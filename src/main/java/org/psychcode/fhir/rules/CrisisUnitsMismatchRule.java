@@ -60,7 +60,7 @@ final class CrisisUnitsMismatchRule implements BillingRule {
               claim.lines().stream()
                   .filter(l -> addOn.code().equals(l.code()) && Objects.equals(l.date(), primary.date()))
                   .toList();
-          int billed = addOnLines.stream().mapToInt(BilledLine::units).sum();
+          int billed = addOnLines.stream().mapToInt(BilledLine::units).reduce(0, Lines::addUnits);
           int expected = expectedUnits(addOn, t);
           if (billed == expected) {
             continue;

@@ -54,6 +54,11 @@ final class Lines {
     return line.resolvedEncounter().map(EncounterFacts::minutes).orElse(OptionalDouble.empty());
   }
 
+  /** Units added up without overflowing: a quantity is read as at most {@link Integer#MAX_VALUE} units. */
+  static int addUnits(int a, int b) {
+    return (int) Math.min((long) a + b, Integer.MAX_VALUE);
+  }
+
   /** Time counts in whole minutes against a code's range: 15.9 minutes is under 16. */
   static double whole(double minutes) {
     return Math.floor(minutes);

@@ -38,7 +38,7 @@ final class UnitsExceedMaxRule implements BillingRule {
           continue;
         }
         String key = code.code() + "|" + line.date();
-        units.merge(key, line.units(), Integer::sum);
+        units.merge(key, line.units(), Lines::addUnits);
         last.put(key, line);
       }
       units.forEach(

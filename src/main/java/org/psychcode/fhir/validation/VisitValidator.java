@@ -47,8 +47,23 @@ public class VisitValidator {
     String body = text != null ? text : ctx.newJsonParser().encodeResourceToString(resource);
     EncodingEnum bodyEncoding = text != null && encoding != null ? encoding : EncodingEnum.JSON;
     List<ValidationMessage> messages = validator.validate(body, bodyEncoding, profileUrls);
+    refuseUnreadable(messages);
     List<Finding> findings = engine.evaluate(visit);
     return outcomes.build(messages, findings, visit);
+  }
+
+  /**
+   * HAPI's parser is lenient where the validator's is not (a DOCTYPE with internal entities, an XML root outside the
+   * FHIR namespace): what the validator cannot parse at all is bad input, not a finding.
+   */
+  private static void refuseUnreadable(List<ValidationMessage> messages) {
+    for (ValidationMessage m : messages) {
+      if (m.getLevel() == ValidationMessage.IssueSeverity.FATAL) {
+        String location = m.getLocation();
+        String expression = location == null || location.isBlank() || location.startsWith("(") ? null : OutcomeFactory.expression(location);
+        throw BadRequests.invalid(expression, IssueType.STRUCTURE, "The request body cannot be read: " + m.getMessage());
+      }
+    }
   }
 
   private static List<String> defaultProfiles(IBaseResource resource) {
