@@ -9,6 +9,7 @@ import static org.psychcode.fhir.contract.Visit.PRESCRIBING_PSYCHOLOGIST;
 import static org.psychcode.fhir.contract.Visit.PSYCHIATRIST;
 import static org.psychcode.fhir.contract.Visit.PSYCH_NURSE_PRACTITIONER;
 
+import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -600,14 +601,41 @@ class BillingRuleContractTest extends ContractTestBase {
       validate(v).clean();
     }
 
-    @org.junit.jupiter.api.Disabled("Open for the lead: DESIGN calls two psychotherapy codes on one date a conflict; the"
-        + " terminology lets 90853 stand beside 90832-90837 and the same-day-conflict definition does not say why")
     @Test
-    void groupAndIndividualPsychotherapyOnOneDateAreTwoPsychotherapyCodes() throws Exception {
+    void groupAndIndividualPsychotherapyInSeparateSessionsOfOneDateAreAllowed() throws Exception {
       Visit v = Visit.individual().bill("90834");
       int other = v.addEncounter("group", 90, Visit.DATE);
       v.bill("90853", l -> l.encounter(v.encounter(other)));
+      validate(v).clean();
+    }
+
+    @Test
+    void twoIndividualPsychotherapyCodesOnTwoClaimsOfOneRequestForOnePatientConflict() throws Exception {
+      Visit v = Visit.individual().minutes(30).bill("90832");
+      int other = v.addEncounter("individual", 50, Visit.DATE);
+      Claim second = v.claim().copy();
+      second.setId("claim-2");
+      second.getItemFirstRep().setProductOrService(Visit.concept(Visit.CPT, "90834"));
+      second.getItemFirstRep().getEncounter().clear();
+      second.getItemFirstRep().addEncounter(Visit.ref(v.encounter(other)));
+      v.add(second);
       validate(v).exactly("same-day-conflict");
+    }
+
+    @Test
+    void claimsForTwoPatientsInOneRequestDoNotConflict() throws Exception {
+      Visit v = Visit.individual().minutes(30).bill("90832");
+      Patient someoneElse = v.addPatient();
+      int other = v.addEncounter("individual", 50, Visit.DATE);
+      v.encounter(other).setSubject(Visit.ref(someoneElse));
+      Claim second = v.claim().copy();
+      second.setId("claim-2");
+      second.setPatient(Visit.ref(someoneElse));
+      second.getItemFirstRep().setProductOrService(Visit.concept(Visit.CPT, "90834"));
+      second.getItemFirstRep().getEncounter().clear();
+      second.getItemFirstRep().addEncounter(Visit.ref(v.encounter(other)));
+      v.add(second);
+      validate(v).clean();
     }
 
     @Test
