@@ -21,43 +21,36 @@ final class SameDayConflictRule implements BillingRule {
 
   @Override
   public void evaluate(VisitContext visit, Findings findings) {
-    List<ClaimFacts> owners = new ArrayList<>();
-    List<BilledLine> primaries = new ArrayList<>();
-    for (ClaimFacts claim : visit.claims()) {
-      for (BilledLine line : claim.lines()) {
+    for (List<BilledLine> lines : visit.claimLinesByPatient()) {
+      List<BilledLine> primaries = new ArrayList<>();
+      for (BilledLine line : lines) {
         if (line.code() != null && line.billing().map(b -> !b.addOn()).orElse(true)) {
-          owners.add(claim);
           primaries.add(line);
         }
       }
-    }
-    for (int j = 1; j < primaries.size(); j++) {
-      BilledLine b = primaries.get(j);
-      for (int i = 0; i < j; i++) {
-        BilledLine a = primaries.get(i);
-        if (!Objects.equals(a.date(), b.date()) || a.code().equals(b.code()) || !samePatient(owners.get(i), owners.get(j))) {
-          continue;
-        }
-        if (excludes(a, b)) {
-          findings.add(
-              ID,
-              a.code()
-                  + " and "
-                  + b.code()
-                  + " may not be billed on the same date"
-                  + (b.date() == null ? "" : " (" + b.date() + ")")
-                  + "; bill one of them.",
-              b.codePath(),
-              a.codePath());
-          break;
+      for (int j = 1; j < primaries.size(); j++) {
+        BilledLine b = primaries.get(j);
+        for (int i = 0; i < j; i++) {
+          BilledLine a = primaries.get(i);
+          if (!Objects.equals(a.date(), b.date()) || a.code().equals(b.code())) {
+            continue;
+          }
+          if (excludes(a, b)) {
+            findings.add(
+                ID,
+                a.code()
+                    + " and "
+                    + b.code()
+                    + " may not be billed on the same date"
+                    + (b.date() == null ? "" : " (" + b.date() + ")")
+                    + "; bill one of them.",
+                b.codePath(),
+                a.codePath());
+            break;
+          }
         }
       }
     }
-  }
-
-  /** Lines of one claim are one patient's; lines of two claims in one request only when both name the same patient. */
-  private static boolean samePatient(ClaimFacts a, ClaimFacts b) {
-    return a == b || a.patient() != null && a.patient().sameAs(b.patient());
   }
 
   private static boolean excludes(BilledLine a, BilledLine b) {

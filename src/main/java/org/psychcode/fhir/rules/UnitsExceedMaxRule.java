@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code units-exceed-max}: the units of one code on one date of a claim add up to more than its
- * {@code max-units-per-day}. Lines at a place listed in {@code unlimited-units-place} (52 for 90832-90838)
+ * {@code units-exceed-max}: the units of one code on one date for one patient (on one claim, or on the claims of
+ * one request that name that patient) add up to more than its {@code max-units-per-day}. Lines at a place listed in {@code unlimited-units-place} (52 for 90832-90838)
  * are not counted.
  */
 final class UnitsExceedMaxRule implements BillingRule {
@@ -25,10 +25,10 @@ final class UnitsExceedMaxRule implements BillingRule {
 
   @Override
   public void evaluate(VisitContext visit, Findings findings) {
-    for (ClaimFacts claim : visit.claims()) {
+    for (List<BilledLine> lines : visit.claimLinesByPatient()) {
       Map<String, Integer> units = new LinkedHashMap<>();
       Map<String, BilledLine> last = new LinkedHashMap<>();
-      for (BilledLine line : claim.lines()) {
+      for (BilledLine line : lines) {
         BillingCode code = line.billing().orElse(null);
         if (code == null || code.maxUnitsPerDay().isEmpty()) {
           continue;

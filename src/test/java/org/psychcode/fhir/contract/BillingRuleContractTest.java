@@ -656,6 +656,18 @@ class BillingRuleContractTest extends ContractTestBase {
       validate(v).exactly("units-exceed-max").at("units-exceed-max", v.line(0) + ".quantity");
     }
 
+    @Test
+    void oneUnitOf90834OnEachOfTwoClaimsForOnePatientAndDateIsUnitsExceedMax() throws Exception {
+      Visit v = Visit.individual().bill("90834");
+      int other = v.addEncounter("individual", 50, Visit.DATE);
+      Claim second = v.claim().copy();
+      second.setId("claim-2");
+      second.getItemFirstRep().getEncounter().clear();
+      second.getItemFirstRep().addEncounter(Visit.ref(v.encounter(other)));
+      v.add(second);
+      validate(v).exactly("units-exceed-max");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"90832", "90834", "90837"})
     void moreThanOneUnitInPartialHospitalizationIsAllowed(String code) throws Exception {
