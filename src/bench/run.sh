@@ -1,43 +1,29 @@
 #!/usr/bin/env bash
-# Benchmarks the server as a client sees it: start-up to first answer, then wrk (2 threads, 16 connections)
-# against each terminology operation, once with one request repeated and once with requests never seen
-# before, and the resident memory under that load.
+# Benchmarks the terminology API as a client sees it: start-up to the first answer and to readiness, then wrk
+# (2 threads, 16 connections) against each terminology operation, once with one request repeated and once with
+# requests never seen before, and the resident memory under that load.
 # Usage: src/bench/run.sh [SECONDS_PER_SCENARIO] [SCENARIO_FILTER]
 # Needs wrk on the PATH (Debian: apt-get install wrk). JVM options: BENCH_JVM_OPTS (default: the server's
-# production options, docker/jvm.options).
+# production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS
+# (e.g. --psychcode.validation.warm-up=off for a server that only ever answers terminology).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-here="$root/src/bench"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/server.sh"
 seconds=${1:-15}
 only=${2:-}
 port=${BENCH_PORT:-18080}
 threads=2
 connections=16
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
-cd "$root"
-jar=$(ls target/psychcode-fhir-server-*.jar 2>/dev/null | grep -v original | head -n1 || true)
-if [ -z "$jar" ] || [ -n "$(find src terminology fhir-resources pom.xml -newer "$jar" -type f 2>/dev/null | head -n1)" ]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/psychcode-fhir-server-*.jar | grep -v original | head -n1)
-fi
-jvm_opts=${BENCH_JVM_OPTS:-@$root/docker/jvm.options}
-base="http://127.0.0.1:$port/fhir"
-probe="$base/CodeSystem/\$validate-code?system=http://www.ama-assn.org/go/cpt&code=90834"
+log="${TMPDIR:-/tmp}/psychcode-bench.log"
 
-start_ns=$(date +%s%N)
-# shellcheck disable=SC2086
-java $jvm_opts -jar "$jar" --server.port="$port" >"${TMPDIR:-/tmp}/psychcode-bench.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-until curl -sf -o /dev/null "$probe"; do
-  kill -0 $pid 2>/dev/null || { echo "server exited; see ${TMPDIR:-/tmp}/psychcode-bench.log" >&2; exit 1; }
-  sleep 0.05
-done
-startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+start_server "$port" "$log"
+first_ms=$(wait_for "http://127.0.0.1:$port/fhir/CodeSystem/\$validate-code?system=http://www.ama-assn.org/go/cpt&code=90834" "$log")
+# the load starts once the server reports ready (the profile validator warm), so it measures the steady state
+ready_ms=$(wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log")
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB; java: $(java -version 2>&1 | head -n1)"
-echo "jvm options: $jvm_opts"
-echo "start-up to first \$validate-code answer: ${startup_ms} ms"
+machine
+echo "start-up to the first \$validate-code answer: ${first_ms} ms; to ready (/actuator/health/readiness): ${ready_ms} ms"
 echo
 echo "| scenario | requests/s | p50 | p99 |"
 echo "|---|---:|---:|---:|"
@@ -55,4 +41,4 @@ for scenario in validate-code-repeated validate-code-unseen lookup-repeated look
   echo "| $scenario | ${rps}${errors} | $p50 | $p99 |"
 done
 echo
-echo "resident memory after the load: $(awk '/VmRSS/{printf "%d MB", $2/1024}' /proc/$pid/status), peak $(awk '/VmHWM/{printf "%d MB", $2/1024}' /proc/$pid/status)"
+resident_memory

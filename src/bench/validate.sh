@@ -1,53 +1,35 @@
 #!/usr/bin/env bash
 # Benchmarks Bundle/$validate as clients see it, every request a visit never posted before: start-up until the
-# port opens (the validator is warm by then), the first requests after start-up, throughput and latency of
+# port opens and until the server reports ready (the validator warm), the first requests once ready, throughput and latency of
 # 6-resource visit Bundles from 1 and 16 clients (wrk), the cost of a 5-entry against a 1,000-entry Bundle,
 # and the resident memory.
 # Usage: src/bench/validate.sh [SECONDS_PER_SCENARIO]
 # Needs wrk on the PATH (Debian: apt-get install wrk) and a JDK. JVM options: BENCH_JVM_OPTS (default: the
-# server's production options, docker/jvm.options).
+# server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-here="$root/src/bench"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/server.sh"
 seconds=${1:-20}
 port=${BENCH_PORT:-18081}
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
-cd "$root"
-jar=$(ls target/psychcode-fhir-server-*.jar 2>/dev/null | grep -v original | head -n1 || true)
-if [ -z "$jar" ] || [ -n "$(find src/main terminology fhir-resources pom.xml -newer "$jar" -type f 2>/dev/null | head -n1)" ]; then
-  ./mvnw -q -B -DskipTests package
-  jar=$(ls target/psychcode-fhir-server-*.jar | grep -v original | head -n1)
-fi
-# run a copy, so that a rebuild while the benchmark runs cannot pull classes from under the server
-run_jar=$(mktemp --suffix=.jar)
-cp "$jar" "$run_jar"
-jvm_opts=${BENCH_JVM_OPTS:-@$root/docker/jvm.options}
-base="http://127.0.0.1:$port/fhir"
 log="${TMPDIR:-/tmp}/psychcode-validate-bench.log"
+base="http://127.0.0.1:$port/fhir"
 
-visits=$(mktemp -d)
+bench_scratch=$(mktemp -d)
+visits=$bench_scratch
 java "$here/VisitBench.java" files "$visits" 100
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-start_ns=$(date +%s%N)
-# shellcheck disable=SC2086
-java $jvm_opts -jar "$run_jar" --server.port="$port" >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$run_jar" "$visits"' EXIT
-until curl -sf -o /dev/null "$base/metadata"; do
-  kill -0 $pid 2>/dev/null || { echo "server exited; see $log" >&2; exit 1; }
-  sleep 0.05
-done
-startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+start_server "$port" "$log"
+open_ms=$(wait_for "$base/metadata" "$log")
+ready_ms=$(wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log")
 # user + system CPU time the server has used, in clock ticks
-cpu_ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$server_pid/stat; }
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB; java: $(java -version 2>&1 | head -n1)"
-echo "jvm options: $jvm_opts; load average before start: $load_before"
-echo "start-up until the port opens (validator warm): ${startup_ms} ms ($(grep -o 'Validation warm.*' "$log" | head -n1))"
+machine
+echo "start-up until the port opens: ${open_ms} ms; until ready, the validator warm (/actuator/health/readiness): ${ready_ms} ms ($(grep -o 'Validation warm:.*' "$log" | head -n1; grep -o 'HTTP path warm:.*' "$log" | head -n1))"
 first_ms=$(for f in "$visits"/visit-*.json; do
   curl -s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/fhir+json' --data-binary @"$f" "$base/Bundle/\$validate"
 done | awk '{printf "%.1f\n", $1 * 1000}')
-echo "first 100 requests after start-up (curl, one at a time, distinct visits): first $(echo "$first_ms" | sed -n 1p) ms, second $(echo "$first_ms" | sed -n 2p) ms, median $(echo "$first_ms" | sort -n | sed -n 50p) ms, 100th $(echo "$first_ms" | sed -n 100p) ms"
+echo "first 100 requests once ready (curl, one at a time, distinct visits): first $(echo "$first_ms" | sed -n 1p) ms, second $(echo "$first_ms" | sed -n 2p) ms, median $(echo "$first_ms" | sort -n | sed -n 50p) ms, 100th $(echo "$first_ms" | sed -n 100p) ms"
 echo
 echo "| Bundle/\$validate, 6-resource visits never seen before | requests/s | p50 | p99 | server CPU per request |"
 echo "|---|---:|---:|---:|---:|"
@@ -70,4 +52,4 @@ for clients in 1 16; do
 done
 echo
 echo "Bundle size, one client: $(java "$here/VisitBench.java" sizes "$base" 15)"
-echo "resident memory after the load: $(awk '/VmRSS/{printf "%d MB", $2/1024}' /proc/$pid/status), peak $(awk '/VmHWM/{printf "%d MB", $2/1024}' /proc/$pid/status)"
+resident_memory

@@ -17,38 +17,50 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.psychcode.fhir.WarmUps;
 import org.psychcode.fhir.validation.ValidationProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
  * Warms the HTTP path of {@code $validate} (Tomcat, the filters, HAPI's request binding and response
- * encoding) before the public port opens, so the first client request is not the one that pays for it. The
- * validation warm-up has run in-process by then; here the example visits are posted, in JSON and XML, to a
- * private connector on a loopback port that exists only for this warm-up, by two clients, for a third of
- * the validation warm-up's time (at least half a second) and at least {@value #MIN_REQUESTS} requests, never
- * beyond three times that time. Runs with {@code psychcode.validation.warm-up: blocking}, on Tomcat.
+ * encoding), so the first client request is not the one that pays for it. The validation warm-up has run
+ * in-process by then; here the example visits are posted, in JSON and XML, by two clients, for a third of the
+ * validation warm-up's time (at least half a second) and at least {@value #MIN_REQUESTS} requests, never beyond
+ * three times that time. With {@code psychcode.validation.warm-up: blocking} that happens before the public port
+ * opens, on a private loopback connector that exists only for this warm-up; with {@code background}, right after
+ * the validation warm-up on the {@link WarmUps} thread, over the server's own port on the loopback address, and
+ * readiness ({@code /actuator/health/readiness}, contributor {@code httpWarmUp}) waits for it.
  */
-@Component
-class HttpWarmUp implements SmartLifecycle {
+@Component("httpWarmUpHealthIndicator")
+class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent>, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(HttpWarmUp.class);
   private static final int MIN_REQUESTS = 40;
 
   private final ApplicationContext context;
   private final ValidationProperties properties;
+  private final WarmUps warmUps;
   private volatile boolean running;
+  private volatile boolean warm;
 
-  HttpWarmUp(ApplicationContext context, ValidationProperties properties) {
+  HttpWarmUp(ApplicationContext context, ValidationProperties properties, WarmUps warmUps) {
     this.context = context;
     this.properties = properties;
+    this.warmUps = warmUps;
+    this.warm = !"background".equals(properties.warmUp());
   }
 
   /** After the validation warm-up, before the web server starts listening. */
@@ -65,19 +77,58 @@ class HttpWarmUp implements SmartLifecycle {
         || !(web.getWebServer() instanceof TomcatWebServer tomcatServer)) {
       return;
     }
-    warm(tomcatServer);
-  }
-
-  private void warm(TomcatWebServer server) {
-    Tomcat tomcat = server.getTomcat();
+    Tomcat tomcat = tomcatServer.getTomcat();
     Connector connector = new Connector("HTTP/1.1");
     connector.setPort(0);
     connector.setProperty("address", "127.0.0.1");
+    try {
+      tomcat.getService().addConnector(connector);
+      warm(connector.getLocalPort());
+    } finally {
+      tomcat.getService().removeConnector(connector);
+      try {
+        connector.destroy();
+      } catch (org.apache.catalina.LifecycleException e) {
+        log.debug("closing the warm-up connector", e);
+      }
+    }
+  }
+
+  /** In background mode: once the validation warm-up (submitted before this one) is done. */
+  @Override
+  public void onApplicationEvent(ApplicationReadyEvent event) {
+    if (warm) {
+      return;
+    }
+    int port = context instanceof ServletWebServerApplicationContext web ? web.getWebServer().getPort() : -1;
+    warmUps.submit(
+        () -> {
+          try {
+            if (port > 0) {
+              warm(port);
+            }
+          } finally {
+            warm = true;
+          }
+        });
+  }
+
+  @Override
+  public int getOrder() {
+    return 50;
+  }
+
+  /** Part of the readiness group: out of service until the HTTP path of {@code $validate} is warm. */
+  @Override
+  public Health health() {
+    return warm ? Health.up().build() : Health.outOfService().withDetail("httpWarmUp", "warming up").build();
+  }
+
+  private void warm(int port) {
     long start = System.nanoTime();
     AtomicInteger requests = new AtomicInteger();
     try {
-      tomcat.getService().addConnector(connector);
-      String base = "http://127.0.0.1:" + connector.getLocalPort() + "/fhir";
+      String base = "http://127.0.0.1:" + port + "/fhir";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<String> examples = examples();
       long budget = Math.max(500, properties.warmUpMillis() / 3) * 1_000_000L;
@@ -91,13 +142,6 @@ class HttpWarmUp implements SmartLifecycle {
       log.info("HTTP path warm: {} loopback requests in {} ms", requests.get(), (System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
       log.warn("HTTP warm-up stopped early: {}", e.toString());
-    } finally {
-      tomcat.getService().removeConnector(connector);
-      try {
-        connector.destroy();
-      } catch (org.apache.catalina.LifecycleException e) {
-        log.debug("closing the warm-up connector", e);
-      }
     }
   }
 

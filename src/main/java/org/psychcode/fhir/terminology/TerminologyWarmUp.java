@@ -14,11 +14,13 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,8 +28,8 @@ import org.springframework.stereotype.Component;
  * thousands of times after start-up (or for at most {@code psychcode.terminology.warm-up-millis}), in the
  * background. The JVM compiles the engine and HAPI's encoders only once they have run
  * many times; without this, the first seconds of real traffic pay for that at a fraction of the usual rate.
- * It starts once the server is ready, so it never delays the first answer, and touches nothing requests see
- * (no answer cache, no per-request terminology). {@code psychcode.terminology.warm-up-millis: 0} turns it off.
+ * It starts once the server is ready, so it never delays the first answer, after the validator's warm-up (see
+ * {@link WarmUps}), and touches nothing requests see (no answer cache, no per-request terminology). {@code psychcode.terminology.warm-up-millis: 0} turns it off.
  */
 @Component
 class TerminologyWarmUp {
@@ -38,25 +40,26 @@ class TerminologyWarmUp {
   private final TerminologyService terminology;
   private final FhirContext ctx;
   private final long budgetMillis;
+  private final WarmUps warmUps;
 
   TerminologyWarmUp(
       TerminologyService terminology,
       FhirContext ctx,
-      @Value("${psychcode.terminology.warm-up-millis:5000}") long budgetMillis) {
+      @Value("${psychcode.terminology.warm-up-millis:5000}") long budgetMillis,
+      WarmUps warmUps) {
     this.terminology = terminology;
     this.ctx = ctx;
     this.budgetMillis = budgetMillis;
+    this.warmUps = warmUps;
   }
 
+  /** After the validator's warm-up, which readiness waits for (that one is submitted at an earlier order). */
   @EventListener(ApplicationReadyEvent.class)
+  @Order(100)
   void start() {
-    if (budgetMillis <= 0) {
-      return;
+    if (budgetMillis > 0) {
+      warmUps.submit(() -> warm(OPERATIONS, budgetMillis));
     }
-    Thread t = new Thread(() -> warm(OPERATIONS, budgetMillis), "terminology-warm-up");
-    t.setDaemon(true);
-    t.setPriority(Thread.MIN_PRIORITY);
-    t.start();
   }
 
   /** What one warm-up did: operations run, and how many of them the engine refused. */

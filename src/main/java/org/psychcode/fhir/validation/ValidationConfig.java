@@ -6,6 +6,7 @@ import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.psychcode.fhir.terminology.TerminologyValidationSupport;
+import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -57,7 +58,8 @@ class ValidationConfig {
 
   /** Named for its place in the readiness health group: {@code validation}. */
   @Bean("validationHealthIndicator")
-  ValidationWarmUp validationWarmUp(FhirContext ctx, VisitValidator validator, ValidationProperties properties) {
-    return new ValidationWarmUp(ctx, validator, properties);
+  ValidationWarmUp validationWarmUp(
+      FhirContext ctx, VisitValidator validator, ValidationProperties properties, WarmUps warmUps) {
+    return new ValidationWarmUp(ctx, validator, properties, warmUps);
   }
 }

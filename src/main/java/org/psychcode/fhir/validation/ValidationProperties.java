@@ -17,7 +17,7 @@ public record ValidationProperties(String warmUp, Integer warmUpMillis, Integer 
 
   public ValidationProperties {
     warmUp = warmUp == null || warmUp.isBlank() ? "background" : warmUp.trim().toLowerCase(java.util.Locale.ROOT);
-    warmUpMillis = warmUpMillis == null ? 2000 : warmUpMillis;
+    warmUpMillis = warmUpMillis == null ? 1000 : warmUpMillis;
     maxBundleEntries = maxBundleEntries == null ? 5000 : maxBundleEntries;
     validatorPool = validatorPool == null || validatorPool <= 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : validatorPool;
     if (!java.util.List.of("blocking", "background", "off").contains(warmUp)) {

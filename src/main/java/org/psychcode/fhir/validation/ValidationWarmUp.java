@@ -11,13 +11,15 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Resource;
+import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.Ordered;
 
 /**
  * Makes the first {@code $validate} about as fast as the hundredth. HAPI's validator loads the FHIR core
@@ -27,10 +29,10 @@ import org.springframework.context.SmartLifecycle;
  * encode path a request takes. {@code background} opens the port at once and builds and warms the validator
  * once the server is up, behind the readiness group ({@code /actuator/health/readiness}).
  */
-final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent> {
+final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent>, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(ValidationWarmUp.class);
-  private static final int MIN_ROUNDS = 100;
+  private static final int MIN_ROUNDS = 60;
 
   private final FhirContext ctx;
   private final VisitValidator validator;
@@ -38,10 +40,13 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
   private volatile boolean running;
   private volatile boolean warm;
 
-  ValidationWarmUp(FhirContext ctx, VisitValidator validator, ValidationProperties properties) {
+  private final WarmUps warmUps;
+
+  ValidationWarmUp(FhirContext ctx, VisitValidator validator, ValidationProperties properties, WarmUps warmUps) {
     this.ctx = ctx;
     this.validator = validator;
     this.properties = properties;
+    this.warmUps = warmUps;
   }
 
   /** Before the web server starts listening. */
@@ -63,14 +68,20 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
     }
   }
 
-  /** In background mode the validator is built and warmed once the server answers, not competing with start-up. */
+  /**
+   * In background mode the validator is built and warmed once the server answers, not competing with start-up,
+   * and before any other warm-up (the terminology's), since readiness waits for this one.
+   */
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
     if ("background".equals(properties.warmUp())) {
-      Thread t = new Thread(this::warm, "validation-warm-up");
-      t.setDaemon(true);
-      t.start();
+      warmUps.submit(this::warm);
     }
+  }
+
+  @Override
+  public int getOrder() {
+    return 0;
   }
 
   /**

@@ -1,0 +1,58 @@
+# Sourced by run.sh and validate.sh: builds the jar when the sources are newer, and runs the server the way the
+# Docker image does (Spring Boot's extracted layout, docker/jvm.options), from a copy, so that a rebuild while
+# a benchmark runs cannot pull classes from under it.
+# After start_server: server_pid, start_ns; stop_server runs on exit.
+
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+build_jar() {
+  local jar
+  jar=$(ls "$bench_root"/target/psychcode-fhir-server-*.jar 2>/dev/null | grep -v original | head -n1 || true)
+  if [ -z "$jar" ] || [ -n "$(cd "$bench_root" && find src/main terminology fhir-resources pom.xml -newer "$jar" -type f 2>/dev/null | head -n1)" ]; then
+    (cd "$bench_root" && ./mvnw -q -B -DskipTests package)
+    jar=$(ls "$bench_root"/target/psychcode-fhir-server-*.jar | grep -v original | head -n1)
+  fi
+  echo "$jar"
+}
+
+# start_server PORT LOG [server arguments...]
+start_server() {
+  local port=$1 log=$2
+  shift 2
+  local jar
+  jar=$(build_jar)
+  server_dir=$(mktemp -d)
+  java -Djarmode=tools -jar "$jar" extract --destination "$server_dir" >/dev/null
+  jvm_opts=${BENCH_JVM_OPTS:-@$bench_root/docker/jvm.options}
+  start_ns=$(date +%s%N)
+  # shellcheck disable=SC2086
+  java $jvm_opts -jar "$server_dir/$(basename "$jar")" --server.port="$port" "$@" ${BENCH_SERVER_ARGS:-} >"$log" 2>&1 &
+  server_pid=$!
+  trap stop_server EXIT
+}
+
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$server_dir" ${bench_scratch:-}
+}
+
+# wait_for URL LOG: polls until the URL answers 2xx; prints the milliseconds since start_server
+wait_for() {
+  until curl -sf -o /dev/null "$1"; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "server exited; see $2" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo $(( ($(date +%s%N) - start_ns) / 1000000 ))
+}
+
+machine() {
+  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB; java: $(java -version 2>&1 | head -n1)"
+  echo "jvm options: $jvm_opts${BENCH_SERVER_ARGS:+; server arguments: $BENCH_SERVER_ARGS}; load average before start: $load_before"
+}
+
+resident_memory() {
+  echo "resident memory after the load: $(awk '/VmRSS/{printf "%d MB", $2/1024}' /proc/$server_pid/status), peak $(awk '/VmHWM/{printf "%d MB", $2/1024}' /proc/$server_pid/status)"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
