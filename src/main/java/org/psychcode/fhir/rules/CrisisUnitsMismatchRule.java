@@ -12,18 +12,12 @@ import java.util.Set;
  * {@code minimum-minutes} (75), then 1 plus one more for each further {@code minutes-per-unit} (30):
  * 75-104 minutes 1, 105-134 minutes 2, 135-164 minutes 3.
  */
-final class CrisisUnitsMismatchRule implements BillingRule {
+final class CrisisUnitsMismatchRule extends CodeBookRule {
 
   static final String ID = "crisis-units-mismatch";
-  private final CodeBook book;
 
   CrisisUnitsMismatchRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   /** The units a per-unit add-on should carry for {@code minutes} of time. */

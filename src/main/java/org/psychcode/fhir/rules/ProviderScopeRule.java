@@ -11,18 +11,12 @@ import java.util.Optional;
  * with an add-on instead. A taxonomy outside the published fragment says nothing either way, and a line
  * whose provider is unknown is not judged; of several taxonomies, one that may bill the code is enough.
  */
-final class ProviderScopeRule implements BillingRule {
+final class ProviderScopeRule extends CodeBookRule {
 
   static final String ID = "provider-scope";
-  private final CodeBook book;
 
   ProviderScopeRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   @Override

@@ -9,18 +9,12 @@ import java.util.OptionalDouble;
  * bills (90847 on an individual session). The sentence names the code that fits the encounter's session
  * type and time when there is one.
  */
-final class SessionTypeMismatchRule implements BillingRule {
+final class SessionTypeMismatchRule extends CodeBookRule {
 
   static final String ID = "session-type-mismatch";
-  private final CodeBook book;
 
   SessionTypeMismatchRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   @Override

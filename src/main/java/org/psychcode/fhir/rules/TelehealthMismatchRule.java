@@ -11,18 +11,12 @@ import java.util.Optional;
  * telehealth modifier on a line billed at an in-person place. Whether the code itself is on the telehealth
  * list is not part of this rule.
  */
-final class TelehealthMismatchRule implements BillingRule {
+final class TelehealthMismatchRule extends CodeBookRule {
 
   static final String ID = "telehealth-mismatch";
-  private final CodeBook book;
 
   TelehealthMismatchRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   @Override

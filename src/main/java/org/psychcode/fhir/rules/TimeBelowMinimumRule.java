@@ -7,18 +7,12 @@ import java.util.List;
  * (psychotherapy 16, family 26, crisis 30 minutes), so no code of the family may be billed. Per-unit add-ons
  * (90840) are left to {@code crisis-units-mismatch}.
  */
-final class TimeBelowMinimumRule implements BillingRule {
+final class TimeBelowMinimumRule extends CodeBookRule {
 
   static final String ID = "time-below-minimum";
-  private final CodeBook book;
 
   TimeBelowMinimumRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   @Override

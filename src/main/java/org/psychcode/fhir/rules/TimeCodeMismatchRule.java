@@ -10,18 +10,12 @@ import java.util.Optional;
  * with an E/M) shares the encounter's time with it, so only its lower bound is held against the encounter;
  * a line's own {@code servicedPeriod} is held against both bounds.
  */
-final class TimeCodeMismatchRule implements BillingRule {
+final class TimeCodeMismatchRule extends CodeBookRule {
 
   static final String ID = "time-code-mismatch";
-  private final CodeBook book;
 
   TimeCodeMismatchRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   @Override

@@ -9,18 +9,12 @@ import java.util.Map;
  * one request that name that patient) add up to more than its {@code max-units-per-day}. Lines at a place listed in {@code unlimited-units-place} (52 for 90832-90838)
  * are not counted.
  */
-final class UnitsExceedMaxRule implements BillingRule {
+final class UnitsExceedMaxRule extends CodeBookRule {
 
   static final String ID = "units-exceed-max";
-  private final CodeBook book;
 
   UnitsExceedMaxRule(CodeBook book) {
-    this.book = book;
-  }
-
-  @Override
-  public String id() {
-    return ID;
+    super(ID, book);
   }
 
   @Override
