@@ -1,5 +1,7 @@
 package org.psychcode.fhir.config;
 
+import jakarta.servlet.Filter;
+import org.psychcode.fhir.WarmUps;
 import org.psychcode.fhir.rest.RequestLimitProperties;
 import org.psychcode.fhir.rest.RequestSizeLimitFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -7,7 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Puts the request size limit in front of the FHIR servlet. */
+/** Puts the request size limit, and the count of requests being served, in front of the FHIR servlet. */
 @Configuration
 class RequestLimitConfig {
 
@@ -17,6 +19,24 @@ class RequestLimitConfig {
         new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.maxRequestBytes()));
     registration.addUrlPatterns("/fhir/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    return registration;
+  }
+
+  /** Counts the requests being served, for the warm-ups that step aside while there are any. */
+  @Bean
+  FilterRegistrationBean<Filter> servingCount(WarmUps warmUps) {
+    Filter count =
+        (request, response, chain) -> {
+          warmUps.requestStarted();
+          try {
+            chain.doFilter(request, response);
+          } finally {
+            warmUps.requestFinished();
+          }
+        };
+    FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(count);
+    registration.addUrlPatterns("/fhir/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }
 }

@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * background. The JVM compiles the engine and HAPI's encoders only once they have run
  * many times; without this, the first seconds of real traffic pay for that at a fraction of the usual rate.
  * It starts once the server is ready, so it never delays the first answer, after the validator's warm-up (see
- * {@link WarmUps}), and touches nothing requests see (no answer cache, no per-request terminology). {@code psychcode.terminology.warm-up-millis: 0} turns it off.
+ * {@link WarmUps}), steps aside while client requests are served, and touches nothing requests see (no answer
+ * cache, no per-request terminology). {@code psychcode.terminology.warm-up-millis: 0} turns it off.
  */
 @Component
 class TerminologyWarmUp {
@@ -78,7 +79,7 @@ class TerminologyWarmUp {
     int n = 0;
     int refused = 0;
     try {
-      while (n < operations && System.nanoTime() < deadline) {
+      while (n < operations && warmUps.stepAside(deadline)) {
         IBaseResource answer;
         try {
           answer = answer(calls.get(n % calls.size()), n);
