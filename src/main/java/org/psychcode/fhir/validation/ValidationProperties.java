@@ -9,15 +9,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     once the validator is warm, and a {@code $validate} that comes earlier waits for the validator),
  *     {@code blocking} (the port opens once the validator is warm) or {@code off}
  * @param warmUpMillis how long the warm-up validates example visits so the JIT has compiled the hot path
+ * @param idleWarmUpMillis once the server is ready, for how long the example visits go on being validated
+ *     while no client request is being served, so the JIT finishes compiling the validator (0: not at all)
  * @param maxBundleEntries the most entries a posted Bundle may hold
  * @param validatorPool how many profile validations run at once (0: one per processor)
  */
 @ConfigurationProperties("psychcode.validation")
-public record ValidationProperties(String warmUp, Integer warmUpMillis, Integer maxBundleEntries, Integer validatorPool) {
+public record ValidationProperties(
+    String warmUp, Integer warmUpMillis, Integer idleWarmUpMillis, Integer maxBundleEntries, Integer validatorPool) {
 
   public ValidationProperties {
     warmUp = warmUp == null || warmUp.isBlank() ? "background" : warmUp.trim().toLowerCase(java.util.Locale.ROOT);
     warmUpMillis = warmUpMillis == null ? 1000 : warmUpMillis;
+    idleWarmUpMillis = idleWarmUpMillis == null ? 30_000 : Math.max(0, idleWarmUpMillis);
     maxBundleEntries = maxBundleEntries == null ? 5000 : maxBundleEntries;
     validatorPool = validatorPool == null || validatorPool <= 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : validatorPool;
     if (!java.util.List.of("blocking", "background", "off").contains(warmUp)) {
