@@ -5,15 +5,20 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * One finding of a terminology operation: severity, FHIR issue type, the ecosystem's {@code tx-issue-type}, the
  * FHIRPath of the element it is about (relative to the validated Coding/CodeableConcept), and its sentence.
+ * The message id, where there is one, is the HL7 Java validator's for the same finding, and is sent in the
+ * standard {@code operationoutcome-message-id} extension so clients can tell findings apart without reading
+ * the sentence.
  */
 public record TxIssue(
     IssueSeverity severity, IssueType type, String path, String messageId, String text, String txType) {
 
   public static final String TX_ISSUE_TYPE = "http://hl7.org/fhir/tools/CodeSystem/tx-issue-type";
+  static final String MESSAGE_ID = "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id";
 
   public static TxIssue error(IssueType type, String path, String messageId, String text, String txType) {
     return new TxIssue(IssueSeverity.ERROR, type, path, messageId, text, txType);
@@ -41,6 +46,9 @@ public record TxIssue(
 
   OperationOutcomeIssueComponent toComponent() {
     OperationOutcomeIssueComponent c = new OperationOutcomeIssueComponent();
+    if (messageId != null && !messageId.isEmpty() && messageId.indexOf(' ') < 0) {
+      c.addExtension(MESSAGE_ID, new StringType(messageId));
+    }
     c.setSeverity(severity);
     c.setCode(type);
     CodeableConcept details = new CodeableConcept();

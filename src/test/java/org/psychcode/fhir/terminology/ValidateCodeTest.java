@@ -345,6 +345,38 @@ class ValidateCodeTest extends TerminologyTestSupport {
     }
 
     @Test
+    void issuesNameTheValidatorsMessageIdAndKeepLocationOnlyForAValueSetNamedByUrl() throws Exception {
+      Coding wrongDisplay = new Coding(HIERARCHY, "talk-short", "Long talk therapy");
+      Parameters byUrl =
+          postJson(
+                  "/ValueSet/$validate-code",
+                  params(
+                      "url", new UriType(THERAPIES),
+                      "coding", wrongDisplay,
+                      "tx-resource", testResource(CodeSystem.class, "CodeSystem-hierarchy.json"),
+                      "tx-resource", testResource(ValueSet.class, "ValueSet-therapies.json")))
+              .parameters();
+      Parameters inline =
+          postJson(
+                  "/ValueSet/$validate-code",
+                  params(
+                      "valueSet", testResource(ValueSet.class, "ValueSet-therapies.json"),
+                      "coding", wrongDisplay,
+                      "tx-resource", testResource(CodeSystem.class, "CodeSystem-hierarchy.json")))
+              .parameters();
+
+      for (Parameters p : java.util.List.of(byUrl, inline)) {
+        assertThat(result(p)).isFalse();
+        OperationOutcomeIssueComponent issue = issues(p).get(0);
+        assertThat(expression(issue)).isEqualTo("Coding.display");
+        assertThat(issue.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id"))
+            .satisfies(e -> assertThat(e.getValue().primitiveValue()).isEqualTo("Display_Name_for__should_be_one_of__instead_of"));
+      }
+      assertThat(issues(byUrl).get(0).getLocation()).extracting(l -> l.getValue()).containsExactly("Coding.display");
+      assertThat(issues(inline).get(0).getLocation()).isEmpty();
+    }
+
+    @Test
     void answersInXmlWhenAskedTo() throws Exception {
       Answer a =
           read(
