@@ -81,7 +81,8 @@ class ApiAccessConfig {
   FilterRegistrationBean<CorsFilter> cors(CorsProperties properties) {
     CorsConfiguration c = new CorsConfiguration();
     properties.allowedOrigins().forEach(c::addAllowedOriginPattern);
-    c.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"));
+    // the methods the server has: reads, searches and operations (no create, update, patch or delete)
+    c.setAllowedMethods(List.of("GET", "HEAD", "POST", "OPTIONS"));
     c.setAllowedHeaders(
         List.of(
             "Origin", "Accept", "Accept-Language", "Content-Type", "Authorization", "Prefer", "If-None-Match",

@@ -274,6 +274,23 @@ class TerminologyHttpTest extends TerminologyTestSupport {
                   HttpResponse.BodyHandlers.ofString());
 
       assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("https://ehr.example.org");
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).contains("GET,HEAD,POST,OPTIONS");
+    }
+
+    @Test
+    void browsersAreNotInvitedToUseMethodsTheServerDoesNotHave() throws Exception {
+      HttpResponse<String> preflight =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(base() + "/CodeSystem/cpt"))
+                      .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                      .header("Origin", "https://ehr.example.org")
+                      .header("Access-Control-Request-Method", "DELETE")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(preflight.statusCode()).isEqualTo(403);
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 
     private CapabilityStatementRestResourceComponent resource(CapabilityStatement cs, String type) {
