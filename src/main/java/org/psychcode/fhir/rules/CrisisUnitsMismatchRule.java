@@ -44,7 +44,7 @@ final class CrisisUnitsMismatchRule extends CodeBookRule {
         if (addOns.isEmpty()) {
           continue;
         }
-        OptionalDouble minutes = Lines.minutes(primary);
+        OptionalDouble minutes = Lines.minutesOnDate(primary, Lines.sameDate(claim.lines(), primary), book);
         if (minutes.isEmpty()) {
           continue;
         }

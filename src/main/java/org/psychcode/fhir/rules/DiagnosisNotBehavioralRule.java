@@ -40,7 +40,10 @@ final class DiagnosisNotBehavioralRule implements BillingRule {
               + listed
               + " is a mental or behavioral diagnosis (ICD-10-CM F01-F99), which "
               + behavioral.get().code()
-              + " is billed for.",
+              + " is billed for"
+              + (claim.diagnoses().stream().anyMatch(d -> !Systems.isIcd10Cm(d.system()))
+                  ? "; a diagnosis counts in the ICD-10-CM system, " + Systems.ICD_10_CM + "."
+                  : "."),
           claim.diagnoses().isEmpty() ? claim.diagnosisPath() : claim.diagnoses().get(0).path());
     }
   }

@@ -54,6 +54,59 @@ final class Lines {
     return line.resolvedEncounter().map(EncounterFacts::minutes).orElse(OptionalDouble.empty());
   }
 
+  /**
+   * The minutes a line is held against on its date. Crisis time adds up over the date (billing-rules §2.3:
+   * "total crisis minutes on the date", which need not be continuous): for a code with a per-unit add-on
+   * (90839, G0017), or such an add-on, the time of every distinct encounter, or line with its own period, among
+   * that code's and its add-on's lines on the date; for any other code, {@link #minutes}.
+   */
+  static OptionalDouble minutesOnDate(BilledLine line, List<BilledLine> sameDate, CodeBook book) {
+    BillingCode code = line.billing().orElse(null);
+    if (code == null) {
+      return minutes(line);
+    }
+    java.util.Set<String> crisis = new java.util.HashSet<>();
+    if (code.perUnit()) {
+      crisis.add(code.code());
+      crisis.addAll(code.primaryCodes());
+    } else {
+      book.perUnitAddOnsOf(code.code()).forEach(a -> crisis.add(a.code()));
+      if (crisis.isEmpty()) {
+        return minutes(line);
+      }
+      crisis.add(code.code());
+    }
+    java.util.Map<String, Double> sources = new java.util.LinkedHashMap<>();
+    List<BilledLine> lines = new ArrayList<>(sameDate.size() + 1);
+    lines.add(line);
+    lines.addAll(sameDate);
+    for (BilledLine l : lines) {
+      if (!crisis.contains(l.code())) {
+        continue;
+      }
+      if (l.ownMinutes().isPresent()) {
+        sources.put("line " + l.path(), l.ownMinutes().getAsDouble());
+      } else {
+        l.resolvedEncounter()
+            .filter(e -> e.minutes().isPresent())
+            .ifPresent(e -> sources.put("encounter " + e.path(), e.minutes().getAsDouble()));
+      }
+    }
+    return sources.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(sources.values().stream().mapToDouble(Double::doubleValue).sum());
+  }
+
+  /** The line's encounter states a session type, and the billed code bills another (session-type-mismatch). */
+  static boolean sessionTypeDiffers(BilledLine line) {
+    BillingCode code = line.billing().orElse(null);
+    if (code == null || code.sessionType().isEmpty()) {
+      return false;
+    }
+    return line.resolvedEncounter()
+        .flatMap(EncounterFacts::sessionType)
+        .filter(t -> !t.equals(code.sessionType().get()))
+        .isPresent();
+  }
+
   /** Units added up without overflowing: a quantity is read as at most {@link Integer#MAX_VALUE} units. */
   static int addUnits(int a, int b) {
     return (int) Math.min((long) a + b, Integer.MAX_VALUE);
@@ -73,7 +126,7 @@ final class Lines {
   }
 
   static boolean isBehavioralDiagnosis(Coded diagnosis) {
-    return Systems.isIcd10(diagnosis.system())
+    return Systems.isIcd10Cm(diagnosis.system())
         && diagnosis.code() != null
         && CHAPTER_5.matcher(diagnosis.code().trim().toUpperCase(java.util.Locale.ROOT)).matches();
   }

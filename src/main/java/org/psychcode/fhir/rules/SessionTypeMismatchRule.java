@@ -51,7 +51,10 @@ final class SessionTypeMismatchRule extends CodeBookRule {
       return "";
     }
     if (minutes.isPresent()) {
-      Optional<BillingCode> byTime = candidates.stream().filter(c -> c.covers(minutes.getAsDouble())).findFirst();
+      // CPT first: an untimed code (90853 for group) fits any time; a timed one (G0410, for partial
+      // hospitalization) only its own minutes
+      Optional<BillingCode> byTime =
+          candidates.stream().filter(c -> !c.timed() || c.covers(minutes.getAsDouble())).findFirst();
       if (byTime.isPresent()) {
         return "; " + Lines.article(sessionType) + " session of " + Lines.minutesText(minutes.getAsDouble()) + " minutes is billed as " + byTime.get().code();
       }

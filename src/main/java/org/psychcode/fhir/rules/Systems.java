@@ -10,7 +10,6 @@ public final class Systems {
       "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set";
   public static final String NUCC = "http://nucc.org/provider-taxonomy";
   public static final String ICD_10_CM = "http://hl7.org/fhir/sid/icd-10-cm";
-  public static final String ICD_10 = "http://hl7.org/fhir/sid/icd-10";
   public static final String SESSION_TYPE = "http://psychcode.org/fhir/CodeSystem/session-type";
   public static final String BILLING_RULE = "http://psychcode.org/fhir/CodeSystem/billing-rule";
   public static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
@@ -23,7 +22,8 @@ public final class Systems {
     return CPT.equals(system) || HCPCS.equals(system) || HCPCS_HTTP.equals(system);
   }
 
-  public static boolean isIcd10(String system) {
-    return ICD_10_CM.equals(system) || ICD_10.equals(system);
+  /** ICD-10-CM only: US claims carry ICD-10-CM, and the WHO's ICD-10 ({@code .../sid/icd-10}) is another system. */
+  public static boolean isIcd10Cm(String system) {
+    return ICD_10_CM.equals(system);
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * {@code time-below-minimum}: the session is shorter than the least minimum of the billed code's family
  * (psychotherapy 16, family 26, crisis 30 minutes), so no code of the family may be billed. Per-unit add-ons
- * (90840) are left to {@code crisis-units-mismatch}.
+ * (90840) are left to {@code crisis-units-mismatch}. Crisis time is the date's total ({@link Lines#minutesOnDate}).
  */
 final class TimeBelowMinimumRule extends CodeBookRule {
 
@@ -24,7 +24,7 @@ final class TimeBelowMinimumRule extends CodeBookRule {
           if (code == null || !code.timed() || code.perUnit()) {
             return;
           }
-          var minutes = Lines.minutes(line);
+          var minutes = Lines.minutesOnDate(line, sameDate, book);
           if (minutes.isEmpty()) {
             return;
           }

@@ -8,7 +8,9 @@ import java.util.Optional;
  * ("a 50-minute individual session is billed as 90834, not 90837"). Under the family's least minimum only
  * {@code time-below-minimum} applies. A timed add-on standing with one of its primaries (90833/90836/90838
  * with an E/M) shares the encounter's time with it, so only its lower bound is held against the encounter;
- * a line's own {@code servicedPeriod} is held against both bounds.
+ * a line's own {@code servicedPeriod} is held against both bounds. Crisis time is the date's total
+ * ({@link Lines#minutesOnDate}). A code billed for another session type than the encounter's is left to
+ * {@code session-type-mismatch}, whose sentence names the code that fits the session and its time.
  */
 final class TimeCodeMismatchRule extends CodeBookRule {
 
@@ -24,10 +26,10 @@ final class TimeCodeMismatchRule extends CodeBookRule {
         visit,
         (line, sameDate) -> {
           BillingCode code = line.billing().orElse(null);
-          if (code == null || !code.timed() || code.perUnit()) {
+          if (code == null || !code.timed() || code.perUnit() || Lines.sessionTypeDiffers(line)) {
             return;
           }
-          var minutes = Lines.minutes(line);
+          var minutes = Lines.minutesOnDate(line, sameDate, book);
           if (minutes.isEmpty()) {
             return;
           }

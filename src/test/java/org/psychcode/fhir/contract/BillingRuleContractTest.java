@@ -333,6 +333,15 @@ class BillingRuleContractTest extends ContractTestBase {
       validate(v).exactly("session-type-mismatch").at("session-type-mismatch", v.line(0) + ".productOrService");
     }
 
+    @ParameterizedTest(name = "{0}-minute group session billed {1}")
+    @CsvSource({"50,90834", "90,90834", "30,90847"})
+    void groupSessionBilledAsAnotherKindNamesGroupPsychotherapyNotThePartialHospitalizationCode(int minutes, String code)
+        throws Exception {
+      // G0410 is group psychotherapy in partial hospitalization (45-50 min, a facility code); 90853 is the group code
+      validate(Visit.session("group").minutes(minutes).bill(code)).exactly("session-type-mismatch")
+          .naming("session-type-mismatch", "90853").notNaming("session-type-mismatch", "G0410");
+    }
+
     @Test
     void fiftyMinuteIndividualSessionBilledAsFamilyPsychotherapyNamesTheIndividualCode() throws Exception {
       validate(Visit.individual().minutes(50).bill("90847")).exactly("session-type-mismatch")
@@ -534,6 +543,31 @@ class BillingRuleContractTest extends ContractTestBase {
     @Test
     void unitsOfTheAddOnAreAddedUpOverItsLines() throws Exception {
       validate(Visit.session("crisis").minutes(110).bill("90839").bill("90840").bill("90840")).clean();
+    }
+
+    @Test
+    void crisisMinutesOfTwoEncountersOfOneDateAreAddedUp() throws Exception {
+      // billing-rules 2.3: "total crisis minutes on the date", which need not be continuous: 40 + 40 = 80
+      Visit v = Visit.session("crisis").minutes(40).bill("90839");
+      int afternoon = v.addEncounter("crisis", 40, "2025-03-04");
+      v.bill("90840", l -> l.encounter(v.encounter(afternoon)));
+      validate(v).clean();
+    }
+
+    @Test
+    void addOnUnitsAreHeldAgainstTheDatesTotalCrisisTime() throws Exception {
+      Visit v = Visit.session("crisis").minutes(40).bill("90839");
+      int afternoon = v.addEncounter("crisis", 40, "2025-03-04");
+      v.bill("90840", l -> l.encounter(v.encounter(afternoon)).units(2));
+      validate(v).exactly("crisis-units-mismatch").naming("crisis-units-mismatch", "80-minute");
+    }
+
+    @Test
+    void crisisTimeOfAnotherDateIsNotAddedIn() throws Exception {
+      Visit v = Visit.session("crisis").minutes(40).bill("90839");
+      int nextDay = v.addEncounter("crisis", 40, "2025-03-05");
+      v.bill("90839", l -> l.encounter(v.encounter(nextDay)).date("2025-03-05"));
+      validate(v).clean();
     }
   }
 
@@ -883,6 +917,14 @@ class BillingRuleContractTest extends ContractTestBase {
     @Test
     void oneChapterFiveDiagnosisAmongOthersIsEnough() throws Exception {
       validate(Visit.individual().bill("90834").diagnoses("Z63.0", "F41.1")).noBillingFinding();
+    }
+
+    @Test
+    void chapterFiveCodeOfTheWhoIcd10RatherThanIcd10CmIsNotBehavioral() throws Exception {
+      // the contract names ICD-10-CM (http://hl7.org/fhir/sid/icd-10-cm); the WHO's ICD-10 is another system
+      Visit v = Visit.individual().bill("90834").diagnoses();
+      v.claim().addDiagnosis().setSequence(1).setDiagnosis(Visit.concept("http://hl7.org/fhir/sid/icd-10", "F41.1"));
+      validate(v).exactly("diagnosis-not-behavioral").naming("diagnosis-not-behavioral", "http://hl7.org/fhir/sid/icd-10-cm");
     }
 
     @Test

@@ -714,7 +714,7 @@ class BillingRulesTest {
       assertThat(s.ruleIds())
           .isEqualTo(
               ids(
-                  "time-code-mismatch",
+                  // 90834 on a crisis session: session-type-mismatch, not also a time finding naming 90837
                   "session-type-mismatch",
                   "addon-invalid-primary",
                   "crisis-units-mismatch",
