@@ -3,6 +3,7 @@ package org.psychcode.fhir.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
@@ -76,6 +77,8 @@ final class Lines {
       }
       crisis.add(code.code());
     }
+    // each encounter counts once, at the longest time a line gives it (a line's own servicedPeriod within
+    // the encounter, else the encounter's time); a line with its own period and no encounter counts alone
     java.util.Map<String, Double> sources = new java.util.LinkedHashMap<>();
     List<BilledLine> lines = new ArrayList<>(sameDate.size() + 1);
     lines.add(line);
@@ -84,12 +87,17 @@ final class Lines {
       if (!crisis.contains(l.code())) {
         continue;
       }
-      if (l.ownMinutes().isPresent()) {
-        sources.put("line " + l.path(), l.ownMinutes().getAsDouble());
+      Optional<EncounterFacts> first = l.resolvedEncounter();
+      OptionalDouble own = l.ownMinutes();
+      if (own.isPresent()) {
+        sources.merge(first.map(e -> "encounter " + e.path()).orElse("line " + l.path()), own.getAsDouble(), Math::max);
       } else {
-        l.resolvedEncounter()
-            .filter(e -> e.minutes().isPresent())
-            .ifPresent(e -> sources.put("encounter " + e.path(), e.minutes().getAsDouble()));
+        first.filter(e -> e.minutes().isPresent()).ifPresent(e -> sources.merge("encounter " + e.path(), e.minutes().getAsDouble(), Math::max));
+      }
+      for (EncounterFacts e : l.encounter().further()) {
+        if (e.minutes().isPresent()) {
+          sources.merge("encounter " + e.path(), e.minutes().getAsDouble(), Math::max);
+        }
       }
     }
     return sources.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(sources.values().stream().mapToDouble(Double::doubleValue).sum());

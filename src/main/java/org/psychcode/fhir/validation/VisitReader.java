@@ -490,6 +490,7 @@ final class VisitReader {
         return EncounterLink.absent(path);
       }
       EncounterLink resolved = null;
+      List<EncounterFacts> further = new ArrayList<>();
       for (int j = 0; j < item.getEncounter().size(); j++) {
         Reference ref = item.getEncounter().get(j);
         String refPath = path + ".encounter[" + j + "]";
@@ -502,6 +503,8 @@ final class VisitReader {
           }
           if (resolved == null) {
             resolved = EncounterLink.resolved(reference, refPath, encounter(e, located.path()));
+          } else {
+            further.add(encounter(e, located.path()));
           }
           continue;
         }
@@ -511,9 +514,11 @@ final class VisitReader {
         }
         if (resolved == null) {
           resolved = EncounterLink.resolved(reference, refPath, encounter(stored.get(), refPath + ".resolve()"));
+        } else {
+          further.add(encounter(stored.get(), refPath + ".resolve()"));
         }
       }
-      return resolved;
+      return further.isEmpty() ? resolved : resolved.withFurther(further);
     }
 
     /** Fills the line's NUCC taxonomies and answers the FHIRPath they were read from. */

@@ -563,6 +563,22 @@ class BillingRuleContractTest extends ContractTestBase {
     }
 
     @Test
+    void aCrisisLinePointingAtTwoEncountersOfTheDateCountsTheTimeOfBoth() throws Exception {
+      Visit v = Visit.session("crisis").minutes(40);
+      int afternoon = v.addEncounter("crisis", 40, "2025-03-04");
+      v.bill("90839", l -> l.encounters(v.encounter(0), v.encounter(afternoon)));
+      validate(v).exactly("crisis-units-mismatch").naming("crisis-units-mismatch", "80-minute");
+    }
+
+    @Test
+    void aCrisisLinesOwnPeriodWithinItsEncounterIsNotCountedTwice() throws Exception {
+      // 90839's own period is the whole 80 minutes of its 50-minute encounter's day; 90840 points at the same
+      // encounter: 80 minutes, not 130
+      Visit v = Visit.session("crisis").minutes(50).bill("90839", l -> l.ownTime(0, 80)).bill("90840");
+      validate(v).clean();
+    }
+
+    @Test
     void crisisTimeOfAnotherDateIsNotAddedIn() throws Exception {
       Visit v = Visit.session("crisis").minutes(40).bill("90839");
       int nextDay = v.addEncounter("crisis", 40, "2025-03-05");

@@ -441,6 +441,15 @@ final class Visit {
       return this;
     }
 
+    /** Points the line at these encounters, in this order. */
+    Line encounters(Encounter... encounters) {
+      item.getEncounter().clear();
+      for (Encounter e : encounters) {
+        item.addEncounter(ref(e));
+      }
+      return this;
+    }
+
     Line encounterReference(String reference) {
       item.getEncounter().clear();
       item.addEncounter(new Reference(reference));
