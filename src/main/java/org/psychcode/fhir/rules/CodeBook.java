@@ -26,6 +26,7 @@ public final class CodeBook {
   private final Map<String, IndexedConcept> places;
   private final Map<String, IndexedConcept> taxonomies;
   private final Map<String, IndexedConcept> sessionTypes;
+  private final Map<String, List<BillingCode>> perUnitAddOns;
 
   private CodeBook(
       Map<String, BillingCode> procedures,
@@ -37,6 +38,15 @@ public final class CodeBook {
     this.taxonomies = taxonomies;
     this.sessionTypes = sessionTypes;
     this.families = timeFamilies(procedures);
+    Map<String, List<BillingCode>> addOns = new HashMap<>();
+    for (BillingCode c : procedures.values()) {
+      if (c.perUnit() && c.addOn()) {
+        c.primaryCodes().forEach(p -> addOns.computeIfAbsent(p, k -> new ArrayList<>()).add(c));
+      }
+    }
+    addOns.values().forEach(l -> l.sort(Comparator.comparing(BillingCode::code)));
+    addOns.replaceAll((k, l) -> List.copyOf(l));
+    this.perUnitAddOns = addOns;
   }
 
   public static CodeBook from(TerminologyRegistry registry) {
@@ -155,14 +165,7 @@ public final class CodeBook {
 
   /** Per-unit add-ons (90840, G0018) whose primary is this code. */
   public List<BillingCode> perUnitAddOnsOf(String primary) {
-    List<BillingCode> result = new ArrayList<>();
-    for (BillingCode c : procedures.values()) {
-      if (c.perUnit() && c.addOn() && c.primaryCodes().contains(primary)) {
-        result.add(c);
-      }
-    }
-    result.sort(Comparator.comparing(BillingCode::code));
-    return result;
+    return perUnitAddOns.getOrDefault(primary, List.of());
   }
 
   /** {@code true} for a telehealth place of service (02, 10), {@code false} for another known place. */
