@@ -53,6 +53,26 @@ public class TerminologyRegistry implements TerminologySource {
   private final Map<String, ConceptMap> conceptMapsById = new LinkedHashMap<>();
   private final String contentVersion;
 
+  private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  /**
+   * A published resource is read and searched by its id: one written without an id gets the rest of its file
+   * name ({@code CodeSystem-tmp.json}: {@code tmp}), or, when that is no FHIR id, a digest of the name.
+   */
+  private static void giveIdIfNone(IBaseResource resource, String fileName) {
+    if (!(resource instanceof org.hl7.fhir.r4.model.Resource r) || (r.hasIdElement() && r.getIdElement().getIdPart() != null)) {
+      return;
+    }
+    String stem = fileName == null ? "" : fileName.replaceFirst("\\.json$", "");
+    String prefix = r.fhirType() + "-";
+    String id = stem.startsWith(prefix) ? stem.substring(prefix.length()) : stem;
+    if (!FHIR_ID.matcher(id).matches()) {
+      id = Integer.toHexString(String.valueOf(fileName).hashCode());
+    }
+    r.setId(id);
+    log.warn("{} has no id: published as {}/{}", fileName, r.fhirType(), id);
+  }
+
   public TerminologyRegistry(FhirContext ctx, TerminologyProperties properties) throws IOException {
     PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
     Resource[] files;
@@ -75,6 +95,7 @@ public class TerminologyRegistry implements TerminologySource {
       }
       digest.update(bytes);
       IBaseResource resource = parser.parseResource(new String(bytes, StandardCharsets.UTF_8));
+      giveIdIfNone(resource, file.getFilename());
       if (resource instanceof CodeSystem cs) {
         loadedCodeSystems.add(cs);
       } else if (resource instanceof ValueSet vs) {

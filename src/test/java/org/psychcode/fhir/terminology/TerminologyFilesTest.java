@@ -756,6 +756,16 @@ class TerminologyFilesTest {
   }
 
   @Test
+  void aFileWithoutAnIdIsPublishedUnderItsFileName(@org.junit.jupiter.api.io.TempDir Path folder) throws IOException {
+    Files.writeString(
+        folder.resolve("CodeSystem-local-extra.json"),
+        "{\"resourceType\":\"CodeSystem\",\"url\":\"http://example.org/cs\",\"status\":\"draft\",\"content\":\"complete\","
+            + "\"concept\":[{\"code\":\"a\"}]}");
+    TerminologyRegistry registry = new TerminologyRegistry(FHIR, new TerminologyProperties("file:" + folder.toAbsolutePath() + "/"));
+    assertThat(registry.codeSystems()).singleElement().satisfies(cs -> assertThat(cs.codeSystem().getIdElement().getIdPart()).isEqualTo("local-extra"));
+  }
+
+  @Test
   void theServersLoaderReadsEveryFile() throws IOException {
     TerminologyRegistry registry =
         new TerminologyRegistry(FHIR, new TerminologyProperties("file:" + DIR.toAbsolutePath() + "/"));
