@@ -21,7 +21,8 @@ class AnswerCacheConfig {
         new FilterRegistrationBean<>(
             new AnswerCacheFilter(registry, properties.maxMegabytes() * 1024L * 1024L));
     registration.addUrlPatterns("/fhir/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    // after CORS (which adds its headers to every answer, stored ones too) and the request size limit
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }
 }

@@ -93,7 +93,9 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
       return;
     }
     ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
-    chain.doFilter(request, wrapper);
+    // the stored answer is replayed to every client, so it is made without content coding (HAPI gzips its
+    // answer for a client that accepts it)
+    chain.doFilter(new IdentityEncodingRequest(request), wrapper);
     if (wrapper.getStatus() == 200 && wrapper.getContentType() != null) {
       byte[] encoded = wrapper.getContentAsByteArray();
       Answer answer = new Answer(200, wrapper.getContentType(), encoded, etag(encoded));
@@ -105,7 +107,8 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
 
   private void write(HttpServletRequest request, HttpServletResponse response, Answer answer) throws IOException {
     response.setHeader("ETag", answer.etag());
-    String ifNoneMatch = request.getHeader("If-None-Match");
+    // a conditional request is answered 304 for GET only: a POST runs the operation whatever it sends
+    String ifNoneMatch = "GET".equals(request.getMethod()) ? request.getHeader("If-None-Match") : null;
     if (ifNoneMatch != null && matches(ifNoneMatch, answer.etag())) {
       response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
       return;
@@ -189,6 +192,40 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
   }
 
   /** Lets the body read once for the key be read again by HAPI. */
+  /** The request without its {@code Accept-Encoding}. */
+  private static final class IdentityEncodingRequest extends HttpServletRequestWrapper {
+
+    IdentityEncodingRequest(HttpServletRequest request) {
+      super(request);
+    }
+
+    private static boolean hidden(String name) {
+      return "Accept-Encoding".equalsIgnoreCase(name);
+    }
+
+    @Override
+    public String getHeader(String name) {
+      return hidden(name) ? null : super.getHeader(name);
+    }
+
+    @Override
+    public java.util.Enumeration<String> getHeaders(String name) {
+      return hidden(name) ? java.util.Collections.emptyEnumeration() : super.getHeaders(name);
+    }
+
+    @Override
+    public java.util.Enumeration<String> getHeaderNames() {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      for (java.util.Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
+        String n = e.nextElement();
+        if (!hidden(n)) {
+          names.add(n);
+        }
+      }
+      return java.util.Collections.enumeration(names);
+    }
+  }
+
   private static final class ReplayedRequest extends HttpServletRequestWrapper {
     private final InputStream in;
     private final int length;

@@ -38,6 +38,49 @@ class AnswerCacheTest extends ServerTestBase {
   }
 
   @Test
+  void anAnswerFirstAskedForWithGzipIsStoredAndReplayedAsPlainText() throws Exception {
+    String expand = "/ValueSet/$expand?url=http://psychcode.org/fhir/ValueSet/behavioral-health-codes&count=40&offset=1";
+    HttpResponse<byte[]> gzipClient =
+        http.send(request(expand).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<String> plainClient = send(request(expand));
+    HttpResponse<String> gzipAgain = send(request(expand).header("Accept-Encoding", "gzip"));
+
+    for (HttpResponse<?> r : java.util.List.of(gzipClient, plainClient, gzipAgain)) {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
+    }
+    assertThat(new String(gzipClient.body(), StandardCharsets.UTF_8)).startsWith("{").contains("\"expansion\"");
+    assertThat(plainClient.body()).startsWith("{").contains("\"expansion\"");
+    assertThat(gzipAgain.body()).isEqualTo(plainClient.body());
+  }
+
+  @Test
+  void aStoredAnswerCarriesTheCorsHeadersToo() throws Exception {
+    String lookup = "/CodeSystem/$lookup?system=http://www.ama-assn.org/go/cpt&code=90837&property=maximum-minutes";
+    HttpResponse<String> first = send(request(lookup).header("Origin", "https://ehr.example.org"));
+    HttpResponse<String> second = send(request(lookup).header("Origin", "https://ehr.example.org"));
+
+    assertThat(second.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+    assertThat(first.headers().firstValue("Access-Control-Allow-Origin")).contains("https://ehr.example.org");
+    assertThat(second.headers().firstValue("Access-Control-Allow-Origin")).contains("https://ehr.example.org");
+  }
+
+  @Test
+  void aPostIsAnsweredInFullWhateverIfNoneMatchItSends() throws Exception {
+    String body =
+        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"system\",\"valueUri\":\"http://www.ama-assn.org/go/cpt\"},"
+            + "{\"name\":\"code\",\"valueCode\":\"90832\"}]}";
+    HttpRequest.Builder post =
+        request("/CodeSystem/$validate-code").header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body));
+    String etag = send(post).headers().firstValue("ETag").orElseThrow();
+
+    HttpResponse<String> again = send(post.header("If-None-Match", etag));
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).contains("\"result\"");
+  }
+
+  @Test
   void matchingIfNoneMatchAnswersNotModified() throws Exception {
     String etag = send(request(VALIDATE)).headers().firstValue("ETag").orElseThrow();
 
