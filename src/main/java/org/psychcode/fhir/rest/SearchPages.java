@@ -2,6 +2,7 @@ package org.psychcode.fhir.rest;
 
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -13,9 +14,21 @@ final class SearchPages {
 
   private SearchPages() {}
 
+  /** A negative {@code _count} or {@code _offset} is refused (400); {@code _count=0} answers the total alone. */
   static IBundleProvider page(List<? extends IBaseResource> all, Integer offset, Integer count) {
-    int from = offset == null || offset < 0 ? 0 : Math.min(offset, all.size());
-    if (count == null || count < 0) {
+    if (offset != null && offset < 0) {
+      throw new InvalidRequestException("_offset must be a whole number of zero or more, not " + offset);
+    }
+    if (count != null && count < 0) {
+      throw new InvalidRequestException("_count must be a whole number of zero or more, not " + count);
+    }
+    int from = offset == null ? 0 : Math.min(offset, all.size());
+    if (count != null && count == 0) {
+      SimpleBundleProvider p = new SimpleBundleProvider(List.of());
+      p.setSize(all.size());
+      return p;
+    }
+    if (count == null) {
       SimpleBundleProvider p = new SimpleBundleProvider(List.copyOf(all.subList(from, all.size())));
       p.setSize(all.size() - from);
       return p;

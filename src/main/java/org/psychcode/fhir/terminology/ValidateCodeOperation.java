@@ -82,6 +82,14 @@ final class ValidateCodeOperation {
                 "No CodeSystem specified - provide url parameter or codeSystem resource",
                 "invalid-data"));
       }
+      if (instance != null || inline instanceof CodeSystem) {
+        // at instance level (or with the CodeSystem sent), the code system is that one: a code needs no system
+        for (Coding c : coded.value().getCoding()) {
+          if (!c.hasSystem()) {
+            c.setSystem(cs.url());
+          }
+        }
+      }
       if (cs.content() == CodeSystem.CodeSystemContentMode.SUPPLEMENT) {
         throw TxException.invalid(
             TxIssue.error(

@@ -346,6 +346,38 @@ class TerminologyHttpTest extends TerminologyTestSupport {
     }
 
     @Test
+    void countZeroAnswersTheTotalWithNoPagesToFollow() throws Exception {
+      Bundle b = getJson("/ValueSet?_count=0").as(Bundle.class);
+
+      assertThat(b.getTotal()).isEqualTo(15);
+      assertThat(b.getEntry()).isEmpty();
+      assertThat(b.getLink(Bundle.LINK_NEXT)).isNull();
+    }
+
+    @Test
+    void walkingTheNextLinksEndsAfterTheLastPage() {
+      Bundle page = client().search().forResource(ValueSet.class).count(4).returnBundle(Bundle.class).execute();
+      int pages = 1;
+      int seen = page.getEntry().size();
+      while (page.getLink(Bundle.LINK_NEXT) != null && pages < 10) {
+        page = client().loadPage().next(page).execute();
+        pages++;
+        seen += page.getEntry().size();
+      }
+      assertThat(pages).isEqualTo(4);
+      assertThat(seen).isEqualTo(15);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"_count=-1", "_offset=-5", "_count=-1&_elements=id"})
+    void aNegativeCountOrOffsetIsRefused(String query) throws Exception {
+      Answer a = getJson("/ValueSet?" + query);
+
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.as(OperationOutcome.class).getIssueFirstRep().getDiagnostics()).containsAnyOf("_count", "_offset");
+    }
+
+    @Test
     void summaryLeavesTheConceptsOut() throws Exception {
       Bundle b = getJson("/CodeSystem?url=" + CPT + "&_summary=true").as(Bundle.class);
 

@@ -174,6 +174,21 @@ class ValidateCodeTest extends TerminologyTestSupport {
     }
 
     @Test
+    void aBareCodeAtInstanceLevelIsACodeOfThatCodeSystem() throws Exception {
+      Parameters get = getJson("/CodeSystem/cpt/$validate-code?code=90834").parameters();
+      Parameters post = postJson("/CodeSystem/session-type/$validate-code", params("code", new CodeType("group"))).parameters();
+      Parameters unknown = getJson("/CodeSystem/session-type/$validate-code?code=couples").parameters();
+
+      assertThat(result(get)).isTrue();
+      assertThat(value(get, "system")).isEqualTo(CPT);
+      assertThat(value(get, "display")).isEqualTo(cptDisplay("90834"));
+      assertThat(result(post)).isTrue();
+      assertThat(value(post, "system")).isEqualTo(SESSION_TYPE);
+      assertThat(result(unknown)).isFalse();
+      assertThat(value(unknown, "message")).contains("Unknown code 'couples'");
+    }
+
+    @Test
     void refusesAnAbstractCodeWhenAbstractIsFalse() throws Exception {
       Parameters p =
           postJson(
