@@ -3,8 +3,11 @@ package org.psychcode.fhir.rest;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider;
+import jakarta.servlet.http.HttpServletRequest;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -20,16 +23,18 @@ import org.springframework.stereotype.Component;
 class CapabilityStatementProvider implements BeanPostProcessor {
 
   private final OperationDefinitions definitions;
+  private final StructureDefinitionResourceProvider profiles;
 
-  CapabilityStatementProvider(OperationDefinitions definitions) {
+  CapabilityStatementProvider(OperationDefinitions definitions, StructureDefinitionResourceProvider profiles) {
     this.definitions = definitions;
+    this.profiles = profiles;
   }
 
   @Override
   public Object postProcessAfterInitialization(Object bean, String name) {
     if (bean instanceof ServletRegistrationBean<?> registration
         && registration.getServlet() instanceof RestfulServer server) {
-      server.setServerConformanceProvider(new Provider(server, definitions));
+      server.setServerConformanceProvider(new Provider(server, definitions, profiles));
     }
     return bean;
   }
@@ -37,10 +42,34 @@ class CapabilityStatementProvider implements BeanPostProcessor {
   static final class Provider extends ServerCapabilityStatementProvider {
 
     private final OperationDefinitions definitions;
+    private final StructureDefinitionResourceProvider profiles;
 
-    Provider(RestfulServer server, OperationDefinitions definitions) {
+    Provider(RestfulServer server, OperationDefinitions definitions, StructureDefinitionResourceProvider profiles) {
       super(server);
       this.definitions = definitions;
+      this.profiles = profiles;
+    }
+
+    /**
+     * HAPI's statement, corrected where it says more than the server does: no {@code _include} is supported
+     * anywhere (HAPI declares {@code *} on every resource), and {@code $validate} holds Encounter and Claim to
+     * the PsychCode profiles ({@code supportedProfile}).
+     */
+    @Override
+    public IBaseConformance getServerConformance(HttpServletRequest request, RequestDetails details) {
+      IBaseConformance statement = super.getServerConformance(request, details);
+      if (statement instanceof CapabilityStatement cs) {
+        for (var rest : cs.getRest()) {
+          for (var resource : rest.getResource()) {
+            resource.getSearchInclude().clear();
+            resource.getSearchRevInclude().clear();
+            if (!resource.hasSupportedProfile()) {
+              profiles.profileUrls(resource.getType()).forEach(resource::addSupportedProfile);
+            }
+          }
+        }
+      }
+      return statement;
     }
 
     @Override

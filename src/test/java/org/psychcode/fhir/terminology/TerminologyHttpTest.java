@@ -220,6 +220,24 @@ class TerminologyHttpTest extends TerminologyTestSupport {
     }
 
     @Test
+    void theCapabilityStatementClaimsNoIncludesAndNamesTheProfilesValidateHoldsTo() throws Exception {
+      CapabilityStatement cs = getJson("/metadata").as(CapabilityStatement.class);
+
+      assertThat(cs.getRestFirstRep().getResource()).allSatisfy(r -> assertThat(r.getSearchInclude()).isEmpty());
+      for (String type : List.of("Encounter", "Claim")) {
+        String profile = "http://psychcode.org/fhir/StructureDefinition/psychcode-" + type.toLowerCase();
+        assertThat(resource(cs, type).getSupportedProfile()).extracting(p -> p.getValue()).containsExactly(profile);
+        org.hl7.fhir.r4.model.StructureDefinition sd =
+            client().read().resource(org.hl7.fhir.r4.model.StructureDefinition.class).withId("psychcode-" + type.toLowerCase()).execute();
+        assertThat(sd.getUrl()).isEqualTo(profile);
+        assertThat(sd.getType()).isEqualTo(type);
+      }
+      assertThat(resource(cs, "StructureDefinition").getInteraction())
+          .extracting(i -> i.getCode().toCode())
+          .containsExactlyInAnyOrder("read", "search-type");
+    }
+
+    @Test
     void everyOperationDefinitionTheCapabilityStatementNamesCanBeRead() throws Exception {
       CapabilityStatement cs = getJson("/metadata").as(CapabilityStatement.class);
       List<String> urls = new java.util.ArrayList<>();
