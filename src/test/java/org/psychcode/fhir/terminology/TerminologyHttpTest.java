@@ -363,6 +363,17 @@ class TerminologyHttpTest extends TerminologyTestSupport {
           .isNotEqualTo(first.getEntryFirstRep().getResource().getIdElement().getIdPart());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/CodeSystem/nope", "/ValueSet/nope", "/OperationDefinition/nope"})
+    void anUnknownIdIsNotFoundInFhirsOwnWords(String path) throws Exception {
+      Answer a = getJson(path);
+
+      assertThat(a.status()).isEqualTo(404);
+      OperationOutcome oo = a.as(OperationOutcome.class);
+      assertThat(oo.getIssueFirstRep().getCode()).isEqualTo(IssueType.NOTFOUND);
+      assertThat(oo.getIssueFirstRep().getDetails().getText()).contains("nope").contains("not known").doesNotContain("HAPI-");
+    }
+
     @Test
     void countZeroAnswersTheTotalWithNoPagesToFollow() throws Exception {
       Bundle b = getJson("/ValueSet?_count=0").as(Bundle.class);
