@@ -25,6 +25,11 @@ class CodeSystemResourceProvider extends PublishedResourceProvider<CodeSystem> {
   }
 
   @Override
+  String versionId() {
+    return terminology.registry().contentVersion();
+  }
+
+  @Override
   public Class<CodeSystem> getResourceType() {
     return CodeSystem.class;
   }

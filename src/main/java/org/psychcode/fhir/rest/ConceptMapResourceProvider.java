@@ -24,6 +24,11 @@ class ConceptMapResourceProvider extends PublishedResourceProvider<ConceptMap> {
   }
 
   @Override
+  String versionId() {
+    return terminology.registry().contentVersion();
+  }
+
+  @Override
   public Class<ConceptMap> getResourceType() {
     return ConceptMap.class;
   }

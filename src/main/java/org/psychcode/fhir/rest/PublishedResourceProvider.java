@@ -31,13 +31,26 @@ abstract class PublishedResourceProvider<T extends MetadataResource> implements 
   /** Every published resource of this type, as loaded. */
   abstract List<T> all();
 
+  /**
+   * The version id every published resource of this type is served with ({@code meta.versionId}, and so the
+   * {@code ETag} of a read): it changes whenever the published content does.
+   */
+  abstract String versionId();
+
   @SuppressWarnings("unchecked")
   private T copy(T resource) {
-    return (T) resource.copy();
+    T copy = (T) resource.copy();
+    copy.setIdElement(new IdType(copy.fhirType(), copy.getIdElement().getIdPart(), versionId()));
+    copy.getMeta().setVersionId(versionId());
+    return copy;
   }
 
-  @Read
+  /** Read, and vread of the one version served (the {@code Content-Location} of a read names it). */
+  @Read(version = true)
   public T read(@IdParam IdType id) {
+    if (id.hasVersionIdPart() && !id.getVersionIdPart().equals(versionId())) {
+      throw new ResourceNotFoundException(id);
+    }
     return byId(id.getIdPart()).map(this::copy).orElseThrow(() -> new ResourceNotFoundException(id));
   }
 

@@ -23,9 +23,18 @@ import org.springframework.stereotype.Component;
 class StructureDefinitionResourceProvider extends PublishedResourceProvider<StructureDefinition> {
 
   private final List<StructureDefinition> profiles;
+  private final String versionId;
 
   StructureDefinitionResourceProvider(FhirContext ctx) {
     this.profiles = load(ctx);
+    StringBuilder all = new StringBuilder();
+    profiles.forEach(p -> all.append(ctx.newJsonParser().encodeResourceToString(p)));
+    this.versionId = Integer.toHexString(all.toString().hashCode());
+  }
+
+  @Override
+  String versionId() {
+    return versionId;
   }
 
   private static List<StructureDefinition> load(FhirContext ctx) {

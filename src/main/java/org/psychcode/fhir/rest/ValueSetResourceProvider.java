@@ -31,6 +31,11 @@ class ValueSetResourceProvider extends PublishedResourceProvider<ValueSet> {
   }
 
   @Override
+  String versionId() {
+    return terminology.registry().contentVersion();
+  }
+
+  @Override
   public Class<ValueSet> getResourceType() {
     return ValueSet.class;
   }

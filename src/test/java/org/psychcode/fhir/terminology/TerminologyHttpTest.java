@@ -215,7 +215,7 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       assertThat(resource(cs, "ConceptMap").getOperation()).extracting(o -> o.getName()).containsExactly("translate");
       assertThat(resource(cs, "ValueSet").getInteraction())
           .extracting(i -> i.getCode().toCode())
-          .containsExactlyInAnyOrder("read", "search-type");
+          .containsExactlyInAnyOrder("read", "vread", "search-type");
       assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).containsExactly("batch");
     }
 
@@ -234,7 +234,7 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       }
       assertThat(resource(cs, "StructureDefinition").getInteraction())
           .extracting(i -> i.getCode().toCode())
-          .containsExactlyInAnyOrder("read", "search-type");
+          .containsExactlyInAnyOrder("read", "vread", "search-type");
     }
 
     @Test
@@ -372,6 +372,25 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       OperationOutcome oo = a.as(OperationOutcome.class);
       assertThat(oo.getIssueFirstRep().getCode()).isEqualTo(IssueType.NOTFOUND);
       assertThat(oo.getIssueFirstRep().getDetails().getText()).contains("nope").contains("not known").doesNotContain("HAPI-");
+    }
+
+    @Test
+    void aReadCarriesAVersionAnETagThatMakesAConditionalReadAndTheVersionItNamesCanBeRead() throws Exception {
+      HttpResponse<String> read = get("/ValueSet/crisis", "application/fhir+json");
+      String etag = read.headers().firstValue("ETag").orElseThrow();
+      String location = read.headers().firstValue("Content-Location").orElseThrow();
+
+      HttpResponse<String> conditional =
+          HttpClient.newHttpClient().send(
+              HttpRequest.newBuilder(URI.create(base() + "/ValueSet/crisis")).header("If-None-Match", etag).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> vread =
+          HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location)).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(FHIR.newJsonParser().parseResource(ValueSet.class, read.body()).getMeta().getVersionId()).isNotBlank();
+      assertThat(conditional.statusCode()).isEqualTo(304);
+      assertThat(vread.statusCode()).isEqualTo(200);
+      assertThat(getJson("/ValueSet/crisis/_history/other").status()).isEqualTo(404);
     }
 
     @Test
