@@ -60,10 +60,26 @@ public enum OperationParameters {
     return names;
   }
 
-  /** Refuses the request (400) when it carries a parameter this operation does not support. */
+  private static final Set<String> BOOLEANS =
+      Set.of(
+          "abstract", "inferSystem", "activeOnly", "lenient-display-validation", "default-to-latest-version",
+          "valueset-membership-only", "diagnostics", "includeDesignations", "includeDefinition", "excludeNested",
+          "excludeNotForUI", "excludePostCoordinated", "reverse");
+
+  /**
+   * Refuses the request (400) when it carries a parameter this operation does not support, or a boolean
+   * parameter whose value is neither {@code true} nor {@code false}.
+   */
   void check(TxRequest request) {
     for (ParametersParameterComponent p : request.parameters().getParameter()) {
       String n = p.getName();
+      if (n != null && BOOLEANS.contains(n) && names.contains(n) && p.getValue() != null) {
+        String v = p.getValue().primitiveValue();
+        if (!"true".equals(v) && !"false".equals(v)) {
+          throw TxException.invalid(
+              TxIssue.error(IssueType.INVALID, null, null, "The parameter '" + n + "' is true or false, not '" + v + "'", "invalid-data"));
+        }
+      }
       if (n == null || names.contains(n) || COMMON.contains(n)) {
         continue;
       }

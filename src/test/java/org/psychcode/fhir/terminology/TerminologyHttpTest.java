@@ -393,6 +393,20 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       assertThat(getJson("/ValueSet/crisis/_history/other").status()).isEqualTo(404);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+        strings = {
+          "/CodeSystem/$validate-code?system=http://www.ama-assn.org/go/cpt&code=90834&abstract=maybe",
+          "/ValueSet/$expand?url=http://psychcode.org/fhir/ValueSet/crisis&activeOnly=yes",
+          "/CodeSystem/$lookup?system=http://www.ama-assn.org/go/cpt&code=90834&diagnostics=1"
+        })
+    void aBooleanParameterThatIsNeitherTrueNorFalseIsRefused(String query) throws Exception {
+      Answer a = getJson(query);
+
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.as(OperationOutcome.class).getIssueFirstRep().getDetails().getText()).contains("true or false");
+    }
+
     @Test
     void countZeroAnswersTheTotalWithNoPagesToFollow() throws Exception {
       Bundle b = getJson("/ValueSet?_count=0").as(Bundle.class);
