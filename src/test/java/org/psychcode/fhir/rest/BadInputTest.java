@@ -87,8 +87,8 @@ class BadInputTest extends ServerTestBase {
     @Test
     void refusesAContentTypeThatIsNotFhir() throws Exception {
       HttpResponse<String> r = post("/Encounter/$validate", "text/plain", json(encounter(visit())));
-      assertThat(r.statusCode()).isBetween(400, 499);
-      assertThat(r.body()).contains("OperationOutcome");
+      assertThat(r.statusCode()).isEqualTo(415);
+      assertThat(r.body()).contains("OperationOutcome").contains("text/plain");
     }
   }
 
