@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Puts the encoded-answer cache in front of the FHIR servlet, first of all filters. */
+/** Puts the encoded-answer cache in front of the FHIR servlet, right after the HEAD-as-GET filter. */
 @Configuration
 @ConditionalOnProperty(name = "psychcode.answer-cache.enabled", havingValue = "true", matchIfMissing = true)
 class AnswerCacheConfig {
@@ -21,7 +21,8 @@ class AnswerCacheConfig {
         new FilterRegistrationBean<>(
             new AnswerCacheFilter(registry, properties.maxMegabytes() * 1024L * 1024L));
     registration.addUrlPatterns("/fhir/*");
-    // after CORS (which adds its headers to every answer, stored ones too) and the request size limit
+    // after the HEAD filter, CORS (which adds its headers to every answer, stored ones too) and the request
+    // size limit
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }
