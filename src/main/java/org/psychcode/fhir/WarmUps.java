@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 public class WarmUps implements DisposableBean {
 
   private static final long PAUSE_NANOS = 1_000_000L;
+  private static final long QUIET_NANOS = 200_000_000L;
 
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
@@ -29,6 +30,7 @@ public class WarmUps implements DisposableBean {
           });
 
   private final AtomicInteger serving = new AtomicInteger();
+  private volatile long lastRequestNanos = System.nanoTime() - QUIET_NANOS;
 
   /** Runs the warm-up once those submitted before it are done. */
   public void submit(Runnable warmUp) {
@@ -37,6 +39,7 @@ public class WarmUps implements DisposableBean {
 
   public void requestStarted() {
     serving.incrementAndGet();
+    lastRequestNanos = System.nanoTime();
   }
 
   public void requestFinished() {
@@ -44,11 +47,12 @@ public class WarmUps implements DisposableBean {
   }
 
   /**
-   * Waits while client requests are being served, but not past {@code deadlineNanos} (a {@link System#nanoTime}
-   * value). Answers whether the deadline is still ahead.
+   * Waits while client requests are being served or one came in the last {@value #QUIET_NANOS} ns (under load
+   * there are gaps between requests too short to fill with warm-up work), but not past {@code deadlineNanos}
+   * (a {@link System#nanoTime} value). Answers whether the deadline is still ahead.
    */
   public boolean stepAside(long deadlineNanos) {
-    while (serving.get() > 0) {
+    while (serving.get() > 0 || System.nanoTime() - lastRequestNanos < QUIET_NANOS) {
       if (System.nanoTime() >= deadlineNanos) {
         return false;
       }
