@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     {@code blocking} (the port opens once the validator is warm) or {@code off}
  * @param warmUpMillis how long the warm-up validates example visits so the JIT has compiled the hot path
  * @param idleWarmUpMillis once the server is ready, for how long the example visits go on being validated
- *     while no client request is being served, so the JIT finishes compiling the validator (0: not at all)
+ *     while no client request has come for a while, so the JIT finishes compiling the validator (0: not at all)
  * @param maxBundleEntries the most entries a posted Bundle may hold
  * @param validatorPool how many profile validations run at once (0: one per processor)
  */

@@ -138,8 +138,8 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
    * Once the server is ready, and after the other warm-ups: the JIT goes on compiling the validator's code
    * for tens of seconds of load after readiness (measured: a server loaded at once by 16 clients validated
    * about 270 visits a second in its first 10 s, 530 in the next, 710 by the fourth). So the example visits
-   * go on being validated, one at a time and only while no client request is being served, for at most
-   * {@code psychcode.validation.idle-warm-up-millis}.
+   * go on being validated, one at a time and only once no client request has come for a while ({@link
+   * WarmUps#stepAside}), for at most {@code psychcode.validation.idle-warm-up-millis}.
    */
   @EventListener(ApplicationReadyEvent.class)
   @Order(200)
