@@ -23,35 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.psychcode.fhir.support.RawHttp;
 import org.psychcode.fhir.support.RawHttp.Answer;
-import org.psychcode.fhir.support.ServerTestBase;
 
 /** HEAD answers what GET answers, without the body. */
-class HeadRequestTest extends ServerTestBase {
-
-  private static final String CPT = "http://www.ama-assn.org/go/cpt";
-  private static final String CRISIS = "http://psychcode.org/fhir/ValueSet/crisis";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  private static OperationOutcome outcome(Answer a, int status, IssueType code) {
-    assertThat(a.status()).as(a.body()).isEqualTo(status);
-    assertThat(a.header("Content-Type")).startsWith("application/fhir+json");
-    assertThat(a.body()).doesNotContain("<html").doesNotContain("<!doctype").doesNotContain("at org.");
-    OperationOutcome oo = FHIR.newJsonParser().parseResource(OperationOutcome.class, a.body());
-    assertThat(oo.getIssueFirstRep().getSeverity()).isEqualTo(IssueSeverity.ERROR);
-    assertThat(oo.getIssueFirstRep().getCode()).isEqualTo(code);
-    assertThat(oo.getIssueFirstRep().getDetails().getText()).endsWith(".");
-    return oo;
-  }
-
-  private static Set<String> allow(Answer a) {
-    String allow = a.header("Allow");
-    assertThat(allow).as("Allow header").isNotNull();
-    return Arrays.stream(allow.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-  }
-
-  private Answer raw(String method, String pathAndQuery, String... headers) throws Exception {
-    return RawHttp.send(port, method + " /fhir" + pathAndQuery + " HTTP/1.1", headers);
-  }
+class HeadRequestTest extends HttpSemanticsTestBase {
 
   @Nested
   class Head {
