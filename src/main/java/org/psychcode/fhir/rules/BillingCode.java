@@ -27,6 +27,7 @@ public record BillingCode(
     OptionalInt maxUnitsPerDay,
     Set<String> unlimitedUnitsPlaces,
     Optional<Boolean> telehealth,
+    Optional<String> telehealthModality,
     boolean modifier,
     boolean em,
     List<String> typicalIndications,

@@ -87,6 +87,7 @@ public final class CodeBook {
         c.integerProperty("max-units-per-day"),
         Set.copyOf(c.codeProperties("unlimited-units-place")),
         c.booleanProperty("telehealth"),
+        c.codeProperty("telehealth-modality"),
         c.isTrue("modifier"),
         c.isTrue("em"),
         List.copyOf(c.codeProperties("typical-indication")),

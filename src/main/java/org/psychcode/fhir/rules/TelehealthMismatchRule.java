@@ -8,8 +8,9 @@ import java.util.Optional;
  * line's place of service (02/10 are telehealth, as the place-of-service CodeSystem marks them) and its
  * telehealth modifiers (95, 93, GT, FQ: the modifiers marked {@code telehealth}) tell different stories:
  * a virtual encounter billed at an office, a telehealth place or modifier on an in-person encounter, a
- * telehealth modifier on a line billed at an in-person place. Whether the code itself is on the telehealth
- * list is not part of this rule.
+ * telehealth modifier on a line billed at an in-person place, an audio-only modifier (93, FQ) and an
+ * audio-video one (95, GT) on one line (their {@code telehealth-modality}). Whether the code itself is on the
+ * telehealth list is not part of this rule.
  */
 final class TelehealthMismatchRule extends CodeBookRule {
 
@@ -64,6 +65,19 @@ final class TelehealthMismatchRule extends CodeBookRule {
             "The encounter was in person (class " + klass + "), but " + line.label() + " carries telehealth modifier " + teleModifiers.get(0).code() + ".",
             teleModifiers.get(0).path(),
             classPath);
+      } else if (modalities(teleModifiers).size() > 1) {
+        Coded audioOnly = withModality(teleModifiers, "audio-only");
+        Coded audioVideo = withModality(teleModifiers, "audio-video");
+        findings.add(
+            ID,
+            label
+                + " carries modifier "
+                + audioVideo.code()
+                + " (audio and video) and modifier "
+                + audioOnly.code()
+                + " (audio only), which tell different stories of how the session took place.",
+            teleModifiers.get(teleModifiers.size() - 1).path(),
+            teleModifiers.get(0).path());
       } else if (modality == Modality.UNKNOWN && placeTelehealth.equals(Optional.of(false)) && !teleModifiers.isEmpty()) {
         findings.add(
             ID,
@@ -77,6 +91,22 @@ final class TelehealthMismatchRule extends CodeBookRule {
             place.get().path());
       }
     }
+  }
+
+  /** The {@code telehealth-modality} of the modifiers (audio-video for 95 and GT, audio-only for 93 and FQ). */
+  private java.util.Set<String> modalities(List<Coded> modifiers) {
+    java.util.Set<String> found = new java.util.TreeSet<>();
+    for (Coded m : modifiers) {
+      book.procedure(m.system(), m.code()).flatMap(BillingCode::telehealthModality).ifPresent(found::add);
+    }
+    return found;
+  }
+
+  private Coded withModality(List<Coded> modifiers, String modality) {
+    return modifiers.stream()
+        .filter(m -> book.procedure(m.system(), m.code()).flatMap(BillingCode::telehealthModality).filter(modality::equals).isPresent())
+        .findFirst()
+        .orElseThrow();
   }
 
   private String placeText(Coded place) {

@@ -203,20 +203,15 @@ public class TerminologyValidationSupport implements IValidationSupport {
             default -> CodeValidationIssueCode.INVALID;
           };
       String txType = i.getDetails().getCoding().isEmpty() ? null : i.getDetails().getCodingFirstRep().getCode();
-      CodeValidationIssueCoding coding =
-          txType == null
-              ? null
-              : switch (txType) {
-                case "not-in-vs" -> CodeValidationIssueCoding.NOT_IN_VS;
-                case "invalid-code" -> CodeValidationIssueCoding.INVALID_CODE;
-                case "invalid-display" -> CodeValidationIssueCoding.INVALID_DISPLAY;
-                case "not-found" -> CodeValidationIssueCoding.NOT_FOUND;
-                default -> null;
-              };
-      out.add(
-          coding == null
-              ? new CodeValidationIssue(i.getDetails().getText(), severity, code)
-              : new CodeValidationIssue(i.getDetails().getText(), severity, code, coding));
+      CodeValidationIssue issue = new CodeValidationIssue(i.getDetails().getText(), severity, code);
+      // HAPI's constructors put a null coding in the details when there is none (and the validator then fails
+      // on it): the details are set here, with the tx-issue-type as sent, or none
+      CodeValidationIssueDetails details = new CodeValidationIssueDetails(i.getDetails().getText());
+      if (txType != null) {
+        details.addCoding(CodeValidationIssueCoding.TX_ISSUE_SYSTEM, "invalid-display".equals(txType) ? "vs-display" : txType);
+      }
+      issue.setDetails(details);
+      out.add(issue);
     }
     return out;
   }

@@ -759,6 +759,21 @@ class BillingRuleContractTest extends ContractTestBase {
   @Nested
   class TelehealthMismatch {
 
+    @ParameterizedTest(name = "virtual at POS 10 with {0} and {1}")
+    @CsvSource({
+      "95,93",
+      "GT,FQ",
+      "95,FQ",
+    })
+    void anAudioOnlyAndAnAudioVideoModifierOnOneLineAreATelehealthMismatch(String audioVideo, String audioOnly) throws Exception {
+      String cpt = "http://www.ama-assn.org/go/cpt";
+      String hcpcs = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
+      Visit v = Visit.individual().encounterClass("VR").bill("90834", l -> l.pos("10")
+          .modifier(audioVideo.equals("95") ? cpt : hcpcs, audioVideo)
+          .modifier(audioOnly.equals("93") ? cpt : hcpcs, audioOnly));
+      validate(v).exactly("telehealth-mismatch").naming("telehealth-mismatch", audioOnly).naming("telehealth-mismatch", audioVideo);
+    }
+
     @ParameterizedTest(name = "{0} at POS {1} modifier {2}|{3}: mismatch {4}")
     @CsvSource({
       "VR,11,,,true",
@@ -933,6 +948,13 @@ class BillingRuleContractTest extends ContractTestBase {
     @Test
     void oneChapterFiveDiagnosisAmongOthersIsEnough() throws Exception {
       validate(Visit.individual().bill("90834").diagnoses("Z63.0", "F41.1")).noBillingFinding();
+    }
+
+    @Test
+    void aRetiredCodeIsReportedInWordsNotWithTheValidatorsInternalFailure() throws Exception {
+      // 90862 was deleted: the profile validator says so, through the server's own terminology
+      String issues = validate(Visit.individual().bill("90862")).summary();
+      org.assertj.core.api.Assertions.assertThat(issues).contains("90862").contains("retired").doesNotContain("Cannot invoke").doesNotContain("null");
     }
 
     @Test

@@ -80,8 +80,12 @@ class TerminologyValidationSupportTest extends ServerTestBase {
     assertThat(family.isOk()).isFalse();
     assertThat(family.getSeverity()).isEqualTo(IValidationSupport.IssueSeverity.ERROR);
     assertThat(family.getMessage()).contains("90847").contains("psychotherapy-individual");
-    assertThat(family.getIssues()).anySatisfy(i -> assertThat(i.getCoding()).isEqualTo(
-        IValidationSupport.CodeValidationIssueCoding.NOT_IN_VS));
+    assertThat(family.getIssues()).anySatisfy(i -> {
+      assertThat(i.getCoding().getSystem()).isEqualTo(IValidationSupport.CodeValidationIssueCoding.TX_ISSUE_SYSTEM);
+      assertThat(i.getCoding().getCode()).isEqualTo("not-in-vs");
+    });
+    // every issue carries its details (HAPI's validator fails on an issue whose details hold a null coding)
+    assertThat(family.getIssues()).allSatisfy(i -> assertThat(i.getDetails().getCodings()).doesNotContainNull());
     assertThat(individual.isOk()).isTrue();
   }
 
