@@ -77,6 +77,55 @@ final class CrisisUnitsMismatchRule extends CodeBookRule {
           findings.add(ID, message, where);
         }
       }
+      addOnsWithoutTheirPrimary(claim, findings);
+    }
+  }
+
+  /**
+   * An add-on billed without its crisis code on the date (addon-without-primary says so) still has units the
+   * crisis time of the date can be held against: 90840 x 1 for 40 minutes is wrong twice.
+   */
+  private void addOnsWithoutTheirPrimary(ClaimFacts claim, Findings findings) {
+    Set<String> seen = new HashSet<>();
+    for (BilledLine line : claim.lines()) {
+      BillingCode addOn = line.billing().orElse(null);
+      if (addOn == null || !addOn.perUnit() || !addOn.addOn() || !seen.add(addOn.code() + "|" + line.date())) {
+        continue;
+      }
+      List<BilledLine> sameDate = Lines.sameDate(claim.lines(), line);
+      if (sameDate.stream().anyMatch(o -> addOn.primaryCodes().contains(o.code()))) {
+        continue;
+      }
+      OptionalDouble minutes = Lines.minutesOnDate(line, sameDate, book);
+      if (minutes.isEmpty()) {
+        continue;
+      }
+      double t = minutes.getAsDouble();
+      int billed =
+          claim.lines().stream()
+              .filter(l -> addOn.code().equals(l.code()) && Objects.equals(l.date(), line.date()))
+              .mapToInt(BilledLine::units)
+              .reduce(0, Lines::addUnits);
+      int expected = expectedUnits(addOn, t);
+      if (billed != expected) {
+        findings.add(
+            ID,
+            Lines.session(t, addOn)
+                + " gives "
+                + (expected == 0 ? "no " + addOn.code() + " units" : addOn.code() + " x " + expected)
+                + ", not "
+                + addOn.code()
+                + " x "
+                + billed
+                + " ("
+                + addOn.code()
+                + " counts 1 unit from "
+                + addOn.minimumMinutes().orElse(0)
+                + " minutes and 1 more for each further "
+                + addOn.minutesPerUnit().getAsInt()
+                + ").",
+            line.quantityPath());
+      }
     }
   }
 }

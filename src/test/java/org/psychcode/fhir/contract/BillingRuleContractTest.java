@@ -395,6 +395,14 @@ class BillingRuleContractTest extends ContractTestBase {
       validate(Visit.individual().bill("90785")).exactly("addon-without-primary");
     }
 
+    @ParameterizedTest(name = "{0} min, 90840 x {1} alone")
+    @CsvSource({"40,1", "110,1", "80,2"})
+    void crisisAddOnWithoutItsInitialHourStillHasItsUnitsHeldAgainstTheCrisisTime(int minutes, int units) throws Exception {
+      Visit v = Visit.session("crisis").minutes(minutes).bill("90840", l -> l.units(units));
+      validate(v).exactly("addon-without-primary", "crisis-units-mismatch")
+          .at("crisis-units-mismatch", v.line(0) + ".quantity");
+    }
+
     @Test
     void crisisAddOnWithoutItsInitialHourIsAddonWithoutPrimary() throws Exception {
       validate(Visit.session("crisis").minutes(80).bill("90840")).exactly("addon-without-primary")
