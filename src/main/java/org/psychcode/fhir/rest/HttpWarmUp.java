@@ -1,22 +1,19 @@
 package org.psychcode.fhir.rest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.psychcode.fhir.validation.ConformanceResources;
 import org.psychcode.fhir.WarmUps;
 import org.psychcode.fhir.validation.ValidationProperties;
 import org.slf4j.Logger;
@@ -30,8 +27,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
@@ -130,7 +125,7 @@ class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener
     try {
       String base = "http://127.0.0.1:" + port + "/fhir";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      List<String> examples = examples();
+      List<String> examples = ConformanceResources.texts("examples/valid-*.json");
       long budget = Math.max(500, properties.warmUpMillis() / 3) * 1_000_000L;
       long deadline = start + budget;
       long hardDeadline = start + 3 * budget;
@@ -166,22 +161,6 @@ class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener
         Thread.currentThread().interrupt();
         return;
       }
-    }
-  }
-
-  private static List<String> examples() {
-    try {
-      Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:/fhir-resources/examples/valid-*.json");
-      Arrays.sort(files, Comparator.comparing(Resource::getFilename));
-      List<String> texts = new ArrayList<>();
-      for (Resource f : files) {
-        try (InputStream in = f.getInputStream()) {
-          texts.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-      }
-      return texts;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,17 +1,10 @@
 package org.psychcode.fhir.rest;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.OperationDefinition;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.psychcode.fhir.validation.ConformanceResources;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,19 +16,8 @@ public class OperationDefinitions {
 
   private final List<OperationDefinition> definitions;
 
-  OperationDefinitions(FhirContext ctx) throws IOException {
-    Resource[] files =
-        new PathMatchingResourcePatternResolver().getResources("classpath*:/fhir-resources/OperationDefinition-*.json");
-    Arrays.sort(files, Comparator.comparing(Resource::getFilename));
-    List<OperationDefinition> loaded = new ArrayList<>();
-    for (Resource f : files) {
-      try (InputStream in = f.getInputStream()) {
-        loaded.add(
-            ctx.newJsonParser()
-                .parseResource(OperationDefinition.class, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-      }
-    }
-    this.definitions = List.copyOf(loaded);
+  OperationDefinitions(FhirContext ctx) {
+    this.definitions = ConformanceResources.load(ctx, "OperationDefinition-*.json", OperationDefinition.class);
   }
 
   public List<OperationDefinition> all() {

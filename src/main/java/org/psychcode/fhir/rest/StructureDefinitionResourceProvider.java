@@ -1,18 +1,10 @@
 package org.psychcode.fhir.rest;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.StructureDefinition;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.psychcode.fhir.validation.ConformanceResources;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +18,7 @@ class StructureDefinitionResourceProvider extends PublishedResourceProvider<Stru
   private final String versionId;
 
   StructureDefinitionResourceProvider(FhirContext ctx) {
-    this.profiles = load(ctx);
+    this.profiles = ConformanceResources.load(ctx, "StructureDefinition-*.json", StructureDefinition.class);
     StringBuilder all = new StringBuilder();
     profiles.forEach(p -> all.append(ctx.newJsonParser().encodeResourceToString(p)));
     this.versionId = Integer.toHexString(all.toString().hashCode());
@@ -35,23 +27,6 @@ class StructureDefinitionResourceProvider extends PublishedResourceProvider<Stru
   @Override
   String versionId() {
     return versionId;
-  }
-
-  private static List<StructureDefinition> load(FhirContext ctx) {
-    try {
-      Resource[] files =
-          new PathMatchingResourcePatternResolver().getResources("classpath*:/fhir-resources/StructureDefinition-*.json");
-      Arrays.sort(files, Comparator.comparing(Resource::getFilename));
-      List<StructureDefinition> loaded = new ArrayList<>();
-      for (Resource f : files) {
-        try (InputStream in = f.getInputStream()) {
-          loaded.add(ctx.newJsonParser().parseResource(StructureDefinition.class, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-        }
-      }
-      return List.copyOf(loaded);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -16,15 +16,16 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * The authored conformance resources of {@code fhir-resources/} (profiles, their value sets, operation
- * definitions) and its example visits, read from the classpath.
+ * definitions) and its example visits, read from the classpath in file-name order: the one reader of that
+ * folder, for the validator, the providers that publish the resources, and the warm-ups.
  */
-final class ConformanceResources {
+public final class ConformanceResources {
 
   static final String LOCATION = "classpath*:/fhir-resources/";
 
   private ConformanceResources() {}
 
-  static List<IBaseResource> load(FhirContext ctx, String pattern) {
+  public static List<IBaseResource> load(FhirContext ctx, String pattern) {
     IParser parser = ctx.newJsonParser();
     List<IBaseResource> result = new ArrayList<>();
     for (Resource file : files(LOCATION + pattern)) {
@@ -33,7 +34,12 @@ final class ConformanceResources {
     return result;
   }
 
-  static List<String> texts(String pattern) {
+  /** The resources of this type among those the pattern names. */
+  public static <T extends IBaseResource> List<T> load(FhirContext ctx, String pattern, Class<T> type) {
+    return load(ctx, pattern).stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  public static List<String> texts(String pattern) {
     List<String> result = new ArrayList<>();
     for (Resource file : files(LOCATION + pattern)) {
       result.add(read(file));
