@@ -4,18 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.charset.Charset;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,11 +75,11 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
       byte[] head = request.getInputStream().readNBytes(MAX_BODY + 1);
       if (head.length > MAX_BODY || contains(head, TX_RESOURCE)) {
         InputStream rest = new SequenceInputStream(new ByteArrayInputStream(head), request.getInputStream());
-        chain.doFilter(new ReplayedRequest(request, rest, -1), response);
+        chain.doFilter(new ReplayedBody(request, rest, -1), response);
         return;
       }
       body = head;
-      request = new ReplayedRequest(request, new ByteArrayInputStream(body), body.length);
+      request = new ReplayedBody(request, new ByteArrayInputStream(body), body.length);
     }
     String key = key(request, body);
     Answer hit = answers.getIfPresent(key);
@@ -223,75 +218,6 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
         }
       }
       return java.util.Collections.enumeration(names);
-    }
-  }
-
-  private static final class ReplayedRequest extends HttpServletRequestWrapper {
-    private final InputStream in;
-    private final int length;
-
-    ReplayedRequest(HttpServletRequest request, InputStream in, int length) {
-      super(request);
-      this.in = in;
-      this.length = length;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      return new ServletInputStream() {
-        @Override
-        public int read() throws IOException {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          try {
-            return in.available() == 0;
-          } catch (IOException e) {
-            return true;
-          }
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException();
-        }
-      };
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      String encoding = getCharacterEncoding() == null ? "UTF-8" : getCharacterEncoding();
-      return new BufferedReader(new InputStreamReader(in, charset(encoding)));
-    }
-
-    private static Charset charset(String name) {
-      try {
-        return Charset.forName(name);
-      } catch (IllegalArgumentException e) {
-        return StandardCharsets.UTF_8;
-      }
-    }
-
-    @Override
-    public int getContentLength() {
-      return length;
-    }
-
-    @Override
-    public long getContentLengthLong() {
-      return length;
     }
   }
 }

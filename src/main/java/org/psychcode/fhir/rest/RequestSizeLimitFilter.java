@@ -1,18 +1,11 @@
 package org.psychcode.fhir.rest;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -51,7 +44,7 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
       refuse(request, response, -1);
       return;
     }
-    chain.doFilter(new BufferedBody(request, body), response);
+    chain.doFilter(new ReplayedBody(request, new ByteArrayInputStream(body), body.length), response);
   }
 
   private void refuse(HttpServletRequest request, HttpServletResponse response, long declared) throws IOException {
@@ -93,68 +86,5 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
     }
     String type = request.getContentType();
     return accept == null && type != null && type.contains(kind);
-  }
-
-  /** Replays a body that was read to check its size. */
-  private static final class BufferedBody extends HttpServletRequestWrapper {
-    private final byte[] body;
-
-    BufferedBody(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException();
-        }
-      };
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      String encoding = getCharacterEncoding();
-      Charset charset;
-      try {
-        charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-      } catch (IllegalArgumentException e) {
-        charset = StandardCharsets.UTF_8;
-      }
-      return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
-    }
-
-    @Override
-    public int getContentLength() {
-      return body.length;
-    }
-
-    @Override
-    public long getContentLengthLong() {
-      return body.length;
-    }
   }
 }
