@@ -147,6 +147,12 @@ public final class CodeBook {
     return families.getOrDefault(code.code(), List.of());
   }
 
+  /** The member of the code's family with the least minimum (the code itself when it has no family). */
+  public BillingCode leastOfFamily(BillingCode code) {
+    List<BillingCode> family = family(code);
+    return family.isEmpty() ? code : family.get(0);
+  }
+
   /** The family member whose minutes cover {@code minutes}, preferring CPT. */
   public Optional<BillingCode> familyCodeFor(BillingCode code, double minutes) {
     return family(code).stream().filter(c -> c.covers(minutes)).findFirst();

@@ -66,17 +66,13 @@ final class Lines {
     if (code == null) {
       return minutes(line);
     }
-    java.util.Set<String> crisis = new java.util.HashSet<>();
-    if (code.perUnit()) {
-      crisis.add(code.code());
-      crisis.addAll(code.primaryCodes());
-    } else {
-      book.perUnitAddOnsOf(code.code()).forEach(a -> crisis.add(a.code()));
-      if (crisis.isEmpty()) {
-        return minutes(line);
-      }
-      crisis.add(code.code());
+    List<BillingCode> addOns = code.perUnit() ? List.of() : book.perUnitAddOnsOf(code.code());
+    if (!code.perUnit() && addOns.isEmpty()) {
+      return minutes(line);
     }
+    java.util.Set<String> crisis = new java.util.HashSet<>(code.perUnit() ? code.primaryCodes() : java.util.Set.of());
+    crisis.add(code.code());
+    addOns.forEach(a -> crisis.add(a.code()));
     // each encounter counts once, at the longest time a line gives it (a line's own servicedPeriod within
     // the encounter, else the encounter's time); a line with its own period and no encounter counts alone
     java.util.Map<String, Double> sources = new java.util.LinkedHashMap<>();

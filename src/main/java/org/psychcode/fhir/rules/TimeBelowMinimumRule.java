@@ -1,6 +1,5 @@
 package org.psychcode.fhir.rules;
 
-import java.util.List;
 
 /**
  * {@code time-below-minimum}: the session is shorter than the least minimum of the billed code's family
@@ -28,8 +27,7 @@ final class TimeBelowMinimumRule extends CodeBookRule {
           if (minutes.isEmpty()) {
             return;
           }
-          List<BillingCode> family = book.family(code);
-          BillingCode least = family.isEmpty() ? code : family.get(0);
+          BillingCode least = book.leastOfFamily(code);
           double t = minutes.getAsDouble();
           if (Lines.whole(t) < least.minimumMinutes().getAsInt()) {
             findings.add(

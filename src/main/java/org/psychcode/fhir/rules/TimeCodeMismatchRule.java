@@ -1,6 +1,5 @@
 package org.psychcode.fhir.rules;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,8 +33,7 @@ final class TimeCodeMismatchRule extends CodeBookRule {
             return;
           }
           double t = minutes.getAsDouble();
-          List<BillingCode> family = book.family(code);
-          BillingCode least = family.isEmpty() ? code : family.get(0);
+          BillingCode least = book.leastOfFamily(code);
           double whole = Lines.whole(t);
           if (whole < least.minimumMinutes().getAsInt()) {
             return;
