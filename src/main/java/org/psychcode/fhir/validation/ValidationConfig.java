@@ -2,6 +2,7 @@ package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.psychcode.fhir.rules.BillingRuleEngine;
+import org.psychcode.fhir.rules.BillingSuggester;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
@@ -54,6 +55,11 @@ class ValidationConfig {
         properties.maxBundleEntries(),
         properties.validatorPool());
     return new VisitValidator(ctx, new VisitReader(book, encounters, properties.maxBundleEntries()), profiles, engine);
+  }
+
+  @Bean
+  CodeSuggestions codeSuggestions(CodeBook book, EncounterResolver encounters, ValidationProperties properties) {
+    return new CodeSuggestions(new VisitReader(book, encounters, properties.maxBundleEntries()), new BillingSuggester(book));
   }
 
   /** Named for its place in the readiness health group: {@code validation}. */

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Duration;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
@@ -42,6 +43,7 @@ import org.psychcode.fhir.rules.EncounterFacts;
 import org.psychcode.fhir.rules.EncounterLink;
 import org.psychcode.fhir.rules.Modality;
 import org.psychcode.fhir.rules.Party;
+import org.psychcode.fhir.rules.SessionToBill;
 import org.psychcode.fhir.rules.Systems;
 import org.psychcode.fhir.rules.VisitContext;
 
@@ -76,6 +78,11 @@ final class VisitReader {
     return new Reading().read(resource);
   }
 
+  /** The Encounters of an Encounter or a Bundle, as {@link org.psychcode.fhir.rules.BillingSuggester} reads them. */
+  List<SessionToBill> sessions(IBaseResource resource) {
+    return new Reading().sessions(resource);
+  }
+
   /** A located resource: where it sits in the request and how it is addressed. */
   private record Located(Resource resource, String path, String fullUrl) {}
 
@@ -107,6 +114,83 @@ final class VisitReader {
     }
 
     private void readBundle(Bundle bundle) {
+      List<Bundle.BundleEntryComponent> entries = indexBundle(bundle);
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i).getResource() instanceof Encounter e) {
+          encounter(e, "Bundle.entry[" + i + "].resource");
+        }
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i).getResource() instanceof Claim c) {
+          claims.add(claim(c, "Bundle.entry[" + i + "].resource"));
+        }
+      }
+    }
+
+    List<SessionToBill> sessions(IBaseResource resource) {
+      List<Located> found = new ArrayList<>();
+      if (resource instanceof Bundle bundle) {
+        List<Bundle.BundleEntryComponent> entries = indexBundle(bundle);
+        for (int i = 0; i < entries.size(); i++) {
+          if (entries.get(i).getResource() instanceof Encounter e) {
+            found.add(new Located(e, "Bundle.entry[" + i + "].resource", entries.get(i).getFullUrl()));
+          }
+        }
+        if (found.isEmpty()) {
+          throw BadRequests.invalid("Bundle.entry", IssueType.REQUIRED, "The Bundle holds no Encounter: codes are suggested from the encounters of a visit.");
+        }
+      } else if (resource instanceof Encounter e) {
+        index(e, "Encounter", null);
+        found.add(new Located(e, "Encounter", null));
+      } else {
+        throw BadRequests.invalid(
+            null, IssueType.NOTSUPPORTED, "Codes are suggested for an Encounter or a Bundle holding Encounters, not for " + article(resource.fhirType()) + ".");
+      }
+      List<SessionToBill> sessions = new ArrayList<>();
+      for (Located l : found) {
+        Encounter e = (Encounter) l.resource();
+        EncounterFacts facts = encounter(e, l.path());
+        String reference =
+            l.fullUrl() != null && !l.fullUrl().isBlank()
+                ? l.fullUrl()
+                : e.getIdElement().hasIdPart() ? "Encounter/" + e.getIdElement().getIdPart() : null;
+        List<Coded> codes = new ArrayList<>();
+        for (int k = 0; k < e.getType().size(); k++) {
+          for (Coding c : e.getType().get(k).getCoding()) {
+            if (c.hasCode() && Systems.isProcedureSystem(c.getSystem())) {
+              codes.add(new Coded(c.getSystem(), c.getCode(), l.path() + ".type[" + k + "]"));
+            }
+          }
+        }
+        List<String> taxonomies = new ArrayList<>();
+        for (Encounter.EncounterParticipantComponent p : e.getParticipant()) {
+          if (p.hasIndividual()) {
+            practitionerTaxonomies(p.getIndividual(), e, l.path(), taxonomies);
+          }
+        }
+        sessions.add(new SessionToBill(facts, reference, codes, taxonomies, place(e, l.path())));
+      }
+      return sessions;
+    }
+
+    /** The place-of-service code of the type of the encounter's first Location that has one. */
+    private Optional<Coded> place(Encounter e, String path) {
+      for (Encounter.EncounterLocationComponent l : e.getLocation()) {
+        Located located = l.hasLocation() && l.getLocation().hasReference() ? resolve(l.getLocation().getReference(), e, path) : null;
+        if (located != null && located.resource() instanceof Location location) {
+          for (int k = 0; k < location.getType().size(); k++) {
+            for (Coding c : location.getType().get(k).getCoding()) {
+              if (c.hasCode() && Systems.PLACE_OF_SERVICE.equals(c.getSystem())) {
+                return Optional.of(new Coded(c.getSystem(), c.getCode(), located.path() + ".type[" + k + "]"));
+              }
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    }
+
+    private List<Bundle.BundleEntryComponent> indexBundle(Bundle bundle) {
       List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
       if (entries.size() > maxBundleEntries) {
         throw BadRequests.tooLarge(
@@ -126,16 +210,7 @@ final class VisitReader {
         }
         index(entry.getResource(), path, entry.getFullUrl());
       }
-      for (int i = 0; i < entries.size(); i++) {
-        if (entries.get(i).getResource() instanceof Encounter e) {
-          encounter(e, "Bundle.entry[" + i + "].resource");
-        }
-      }
-      for (int i = 0; i < entries.size(); i++) {
-        if (entries.get(i).getResource() instanceof Claim c) {
-          claims.add(claim(c, "Bundle.entry[" + i + "].resource"));
-        }
-      }
+      return entries;
     }
 
     private boolean isReadOrDelete(Bundle.HTTPVerb method) {
@@ -563,8 +638,8 @@ final class VisitReader {
       return path;
     }
 
-    private boolean practitionerTaxonomies(Reference ref, Claim claim, String claimPath, List<String> out) {
-      Located located = ref.hasReference() ? resolve(ref.getReference(), claim, claimPath) : null;
+    private boolean practitionerTaxonomies(Reference ref, Resource container, String containerPath, List<String> out) {
+      Located located = ref.hasReference() ? resolve(ref.getReference(), container, containerPath) : null;
       if (located == null) {
         return false;
       }
@@ -574,7 +649,7 @@ final class VisitReader {
       } else if (located.resource() instanceof PractitionerRole role) {
         role.getSpecialty().forEach(s -> out.addAll(nucc(s)));
         if (out.size() == before && role.hasPractitioner()) {
-          Located practitioner = resolve(role.getPractitioner().getReference(), claim, claimPath);
+          Located practitioner = resolve(role.getPractitioner().getReference(), container, containerPath);
           if (practitioner != null && practitioner.resource() instanceof Practitioner p) {
             p.getQualification().forEach(q -> out.addAll(nucc(q.getCode())));
           }
