@@ -133,7 +133,8 @@ class SuggestCodesContractTest extends ContractTestBase {
     claim.getItem().clear();
     for (Suggested s : suggestions) {
       for (Line l : s.lines()) {
-        Claim.ItemComponent item = claim.addItem().setSequence(claim.getItem().size() + 1);
+        Claim.ItemComponent item = claim.addItem();
+        item.setSequence(claim.getItem().size());
         if (claim.hasCareTeam()) {
           item.addCareTeamSequence(claim.getCareTeamFirstRep().getSequence());
         }
