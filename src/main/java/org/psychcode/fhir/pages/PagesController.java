@@ -9,6 +9,8 @@ import org.psychcode.fhir.rules.Systems;
 import org.psychcode.fhir.terminology.IndexedConcept;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,13 +32,17 @@ class PagesController {
   /** A pasted or uploaded visit larger than this is refused on the page (the FHIR API takes up to its own limit). */
   static final int MAX_VISIT_CHARS = 2_000_000;
 
+  private static final MediaType HTML = new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8);
+
   private final CodeCatalog catalog;
+  private final RenderedPages pages;
   private final VisitCheck check;
   private final Map<String, String> taxonomies = new LinkedHashMap<>();
   private final Map<String, String> places = new LinkedHashMap<>();
 
-  PagesController(CodeCatalog catalog, VisitCheck check, TerminologyRegistry registry) {
+  PagesController(CodeCatalog catalog, RenderedPages pages, VisitCheck check, TerminologyRegistry registry) {
     this.catalog = catalog;
+    this.pages = pages;
     this.check = check;
     registry.codeSystem(Systems.NUCC).ifPresent(cs -> cs.concepts().stream().sorted(java.util.Comparator.comparing(IndexedConcept::display)).forEach(c -> taxonomies.put(c.code(), c.display())));
     registry.codeSystem(Systems.PLACE_OF_SERVICE).ifPresent(cs -> cs.concepts().forEach(c -> places.put(c.code(), c.display())));
@@ -60,16 +66,15 @@ class PagesController {
   }
 
   @GetMapping("/codes/{code}")
-  String code(@PathVariable String code, Model model, HttpServletResponse response) {
-    var entry = catalog.get(code);
-    if (entry.isEmpty()) {
-      response.setStatus(HttpStatus.NOT_FOUND.value());
-      model.addAttribute("code", code);
-      model.addAttribute("close", catalog.closeTo(code));
-      return "not-found";
+  Object code(@PathVariable String code, Model model, HttpServletResponse response) {
+    String page = pages.codePage(code);
+    if (page != null) {
+      return ResponseEntity.ok().contentType(HTML).body(page);
     }
-    model.addAttribute("e", entry.get());
-    return "code";
+    response.setStatus(HttpStatus.NOT_FOUND.value());
+    model.addAttribute("code", code);
+    model.addAttribute("close", catalog.closeTo(code));
+    return "not-found";
   }
 
   @GetMapping("/check")
