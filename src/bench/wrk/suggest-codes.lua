@@ -17,20 +17,6 @@ request = function()
   return wrk.format("POST", "/fhir/Encounter/$suggest-codes", {["Content-Type"] = "application/fhir+json", ["Accept"] = "application/fhir+json"}, body)
 end
 
-unexpected = 0
 response = function(status, headers, body)
-  if status ~= 200 or not string.find(body, '"suggestion"', 1, true) then
-    unexpected = unexpected + 1
-    if unexpected == 1 then
-      io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
-    end
-  end
-end
-
-done = function(summary, latency, requests)
-  local total = 0
-  for _, t in ipairs(threads) do
-    total = total + (t:get("unexpected") or 0)
-  end
-  io.stderr:write("unexpected answers: " .. total .. "\n")
+  expect(status, body, '"suggestion"')
 end

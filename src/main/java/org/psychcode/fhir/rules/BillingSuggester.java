@@ -185,8 +185,6 @@ public final class BillingSuggester {
                     .map(m -> provider.known() ? "; " + m.code() + " needs a prescriber." : "; a prescriber whose evaluation included medical work bills " + m.code() + ".")
                     .orElse(".");
       }
-    } else if (INDIVIDUAL.equals(type)) {
-      reason = "An individual session: " + code.code() + " is not billed by time.";
     } else {
       reason =
           Lines.capitalize(Lines.article(type))
