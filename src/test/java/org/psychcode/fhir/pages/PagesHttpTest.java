@@ -154,6 +154,26 @@ class PagesHttpTest extends ServerTestBase {
   }
 
   @Test
+  void anUploadedVisitFileIsCheckedAsAPastedOneIs() throws Exception {
+    String boundary = "----psychcode" + System.nanoTime();
+    String file = Files.readString(Path.of("fhir-resources/examples/rule-units-exceed-max.json"));
+    String body =
+        "--" + boundary + "\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\npaste\r\n"
+            + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"bundle\"\r\n\r\n\r\n"
+            + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"visit.json\"\r\nContent-Type: application/fhir+json\r\n\r\n"
+            + file + "\r\n--" + boundary + "--\r\n";
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/check"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(text(r.body())).contains("units-exceed-max").contains("Suggested billing");
+  }
+
+  @Test
   void theShortFormBuildsAVisitFromItsFields() throws Exception {
     HttpResponse<String> r = postForm("/check", "mode=form&minutes=50&sessionType=individual&encounterClass=AMB&taxonomy=1041C0700X&codes=" + enc("90837") + "&diagnosis=F41.1");
     assertThat(r.statusCode()).isEqualTo(200);
