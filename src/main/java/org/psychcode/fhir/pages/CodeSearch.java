@@ -20,7 +20,7 @@ final class CodeSearch {
   private static final Pattern CODE = Pattern.compile("[0-9A-Z]{1,5}");
   private static final Set<String> STOP = Set.of("a", "an", "and", "the", "of", "for", "with", "in", "to", "per", "or", "by", "at", "on");
 
-  private record Indexed(CodeEntry entry, Set<String> names, Set<String> text) {}
+  private record Indexed(CodeEntry entry, Set<String> names, Set<String> text, List<String> phrases) {}
 
   private final List<Indexed> indexed;
 
@@ -30,7 +30,10 @@ final class CodeSearch {
       Set<String> names = words(e.display() + " " + String.join(" ", e.names()) + " " + e.sessionTypeTitle().orElse("") + " " + e.sessionType().orElse(""));
       Set<String> text = words(e.searchText());
       text.removeAll(names);
-      list.add(new Indexed(e, names, text));
+      List<String> phrases = new ArrayList<>();
+      phrases.add(phrase(e.display()));
+      e.names().forEach(n -> phrases.add(phrase(n)));
+      list.add(new Indexed(e, names, text, phrases));
     }
     this.indexed = List.copyOf(list);
   }
@@ -51,8 +54,10 @@ final class CodeSearch {
     }
     List<Scored> all = new ArrayList<>();
     List<Scored> any = new ArrayList<>();
+    String asked = phrase(q);
     for (Indexed i : pool) {
-      int total = 0;
+      // the query as a whole is one of the code's names ("group therapy"), or begins one: that code first
+      int total = i.phrases().contains(asked) ? 50 : i.phrases().stream().anyMatch(p -> p.startsWith(asked + " ")) ? 20 : 0;
       int matched = 0;
       for (String w : words) {
         int s = Math.max(score(w, i.names(), 10), score(w, i.text(), 3));
@@ -107,6 +112,11 @@ final class CodeSearch {
       }
     }
     return best;
+  }
+
+  /** Lower case, words separated by single spaces: "Family therapy, identified patient" becomes "family therapy identified patient". */
+  private static String phrase(String text) {
+    return String.join(" ", SPLIT.split(text.toLowerCase(Locale.ROOT))).trim();
   }
 
   static Set<String> words(String text) {
