@@ -57,9 +57,10 @@ class ValidationConfig {
     return new VisitValidator(ctx, new VisitReader(book, encounters, properties.maxBundleEntries()), profiles, engine);
   }
 
+  /** Reads visits with the validator's own reader, so both resolve references the same way. */
   @Bean
-  CodeSuggestions codeSuggestions(CodeBook book, EncounterResolver encounters, ValidationProperties properties) {
-    return new CodeSuggestions(new VisitReader(book, encounters, properties.maxBundleEntries()), new BillingSuggester(book));
+  CodeSuggestions codeSuggestions(VisitValidator validator, CodeBook book) {
+    return new CodeSuggestions(validator.reader(), new BillingSuggester(book));
   }
 
   /** Named for its place in the readiness health group: {@code validation}. */

@@ -76,6 +76,10 @@ public class VisitValidator {
     return List.of();
   }
 
+  VisitReader reader() {
+    return reader;
+  }
+
   ProfileValidator profileValidator() {
     return profiles.get();
   }
