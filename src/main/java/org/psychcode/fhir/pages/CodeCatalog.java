@@ -29,6 +29,7 @@ import org.springframework.stereotype.Component;
 public class CodeCatalog {
 
   static final String CODES = "http://psychcode.org/fhir/ValueSet/behavioral-health-codes";
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CodeCatalog.class);
   private static final Map<String, String> SETTINGS =
       Map.of(
           "office", "An office or clinic",
@@ -51,6 +52,7 @@ public class CodeCatalog {
     }
     this.entries = built;
     this.search = new CodeSearch(List.copyOf(built.values()));
+    log.info("Pages: {} codes of {} at /codes/<code>, searchable at /", built.size(), CODES);
   }
 
   public List<CodeEntry> all() {
