@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -40,11 +41,16 @@ class PagesBrowserTest extends ServerTestBase {
 
   @BeforeAll
   void startBrowser() throws Exception {
-    Browser.missing().ifPresent(reason -> {
-      System.out.println("[WARNING] Browser tests skipped: " + reason);
-      Assumptions.abort("Browser tests skipped: " + reason);
-    });
-    browser = Browser.start(1280, 900, true);
+    Browser.missing().ifPresentOrElse(reason -> System.out.println("[WARNING] Browser tests skipped: " + reason), () -> {});
+    if (Browser.missing().isEmpty()) {
+      browser = Browser.start(1280, 900, true);
+    }
+  }
+
+  /** Each browser test is reported as skipped, with the reason, where no browser can be had. */
+  @BeforeEach
+  void needsABrowser() {
+    Assumptions.assumeTrue(browser != null, () -> "Browser tests skipped: " + Browser.missing().orElse("the browser did not start"));
   }
 
   @AfterAll
