@@ -105,8 +105,8 @@ public class BundleProcessor {
     return store.retrying(
         () -> {
           // a retry starts from the Bundle as posted: the attempt before rewrote ids and references it could not keep
-          Bundle b = attempt[0]++ == 0 ? bundle : (Bundle) reparse(text, encoding, bundle);
-          return store.inTransaction(() -> runTransaction(b, steps(b), profiles, wanted, request));
+          Bundle b = attempt[0]++ == 0 ? bundle : (Bundle) reparse(text, encoding);
+          return store.inTransaction(() -> runTransaction(b, steps(b), profiles, b, true, request).answer(wanted));
         });
   }
 
@@ -125,7 +125,7 @@ public class BundleProcessor {
     return steps;
   }
 
-  private IBaseResource reparse(String text, EncodingEnum encoding, Bundle original) {
+  private IBaseResource reparse(String text, EncodingEnum encoding) {
     if (text == null) {
       throw StoreErrors.conflict("The transaction met a concurrent write to the same resources; send it again.");
     }
@@ -133,7 +133,49 @@ public class BundleProcessor {
     return parser.parseResource(Bundle.class, text);
   }
 
-  private Bundle runTransaction(Bundle bundle, List<Step> steps, ProfileFindings profiles, Return wanted, RequestDetails request) {
+  /** What a transaction did: each entry's write (by index), and what validation said of the whole. */
+  final class Outcome {
+    private final List<Step> steps;
+    private final Map<Integer, Written> results;
+    private final OperationOutcome validation;
+    private final RequestDetails request;
+
+    Outcome(List<Step> steps, Map<Integer, Written> results, OperationOutcome validation, RequestDetails request) {
+      this.steps = steps;
+      this.results = results;
+      this.validation = validation;
+      this.request = request;
+    }
+
+    OperationOutcome validation() {
+      return validation;
+    }
+
+    Written written(int index) {
+      return results.get(index);
+    }
+
+    Bundle answer(Return wanted) {
+      Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+      for (Step s : steps) {
+        BundleEntryComponent answer = response.addEntry();
+        if (s.method() == HTTPVerb.GET || s.method() == HTTPVerb.HEAD) {
+          atEntry(s, () -> read(s, answer, request));
+        } else {
+          BundleProcessor.answer(answer, results.get(s.index()), wanted);
+        }
+      }
+      return response;
+    }
+  }
+
+  /** Runs a transaction Bundle as a whole; see {@link #transaction}. */
+  Outcome run(Bundle bundle, ProfileFindings profiles, IBaseResource validated, boolean refuse, RequestDetails request) {
+    return runTransaction(bundle, steps(bundle), profiles, validated, refuse, request);
+  }
+
+  private Outcome runTransaction(
+      Bundle bundle, List<Step> steps, ProfileFindings profiles, IBaseResource validated, boolean refuse, RequestDetails request) {
     Map<String, String> targets = new HashMap<>();
     Map<Integer, String> ids = new HashMap<>();
     Map<Integer, Written> results = new HashMap<>();
@@ -179,14 +221,14 @@ public class BundleProcessor {
         rewrite(s, resource, targets);
       }
     }
-    OperationOutcome outcome = profiles == null ? null : validation.rules(profiles, bundle);
+    OperationOutcome outcome = profiles == null ? null : validation.rules(profiles, validated, refuse);
     Set<String> written = new HashSet<>();
     for (HTTPVerb phase : List.of(HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT)) {
       for (Step s : steps) {
         if (s.method() != phase || results.containsKey(s.index())) {
           continue;
         }
-        OperationOutcome own = outcome == null ? null : entryOutcome(outcome, s);
+        OperationOutcome own = outcome == null ? null : entryOutcome(outcome, s, validated == bundle);
         Written w =
             atEntry(
                 s,
@@ -222,22 +264,16 @@ public class BundleProcessor {
         }
       }
     }
-    Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
-    for (Step s : steps) {
-      BundleEntryComponent answer = response.addEntry();
-      if (s.method() == HTTPVerb.GET || s.method() == HTTPVerb.HEAD) {
-        atEntry(s, () -> read(s, answer, request));
-      } else {
-        answer(answer, results.get(s.index()), wanted);
-      }
-    }
-    return response;
+    return new Outcome(steps, results, outcome, request);
   }
 
   /** The issues of the Bundle's outcome that point into this entry (all of them when none points anywhere). */
-  private static OperationOutcome entryOutcome(OperationOutcome outcome, Step s) {
+  private static OperationOutcome entryOutcome(OperationOutcome outcome, Step s, boolean bundlePaths) {
     if (!WriteValidation.VALIDATED.contains(s.type().name())) {
       return null;
+    }
+    if (!bundlePaths) {
+      return outcome;
     }
     String prefix = s.label() + ".";
     OperationOutcome own = new OperationOutcome();
@@ -445,7 +481,7 @@ public class BundleProcessor {
     }
   }
 
-  private static void answer(BundleEntryComponent answer, Written w, Return wanted) {
+  static void answer(BundleEntryComponent answer, Written w, Return wanted) {
     BundleEntryResponseComponent response = answer.getResponse();
     response.setStatus(w.created() ? "201 Created" : "200 OK");
     if (w.kind() != Written.Kind.DELETED || w.version() > 0) {

@@ -52,16 +52,26 @@ public class WriteValidation {
     return applies(resource) ? validator.checkProfiles(resource, text, encoding) : null;
   }
 
+  /** The first half whatever the mode: {@code Claim/$submit} always judges the claim. */
+  ProfileFindings profilesAlways(IBaseResource resource, String text, EncodingEnum encoding) {
+    return validator.checkProfiles(resource, text, encoding);
+  }
+
   /**
    * The second half, inside the transaction, on the resource (or Bundle) as it will be stored. Answers the outcome
    * for the client (null when nothing was validated); under {@code enforce} an error finding throws 422.
    */
   public OperationOutcome rules(ProfileFindings profiles, IBaseResource resource) {
+    return rules(profiles, resource, true);
+  }
+
+  /** As {@link #rules(ProfileFindings, IBaseResource)}; with {@code refuse} false an error finding is only reported. */
+  OperationOutcome rules(ProfileFindings profiles, IBaseResource resource, boolean refuse) {
     if (profiles == null) {
       return null;
     }
     OperationOutcome outcome = validator.withRules(profiles, resource);
-    if (mode == Validation.ENFORCE && hasError(outcome)) {
+    if (refuse && mode == Validation.ENFORCE && hasError(outcome)) {
       throw new UnprocessableEntityException(
           "The " + resource.fhirType() + " was not stored: validation found errors (see the OperationOutcome).", outcome);
     }
