@@ -16,6 +16,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.psychcode.fhir.store.ResourceStore;
 import org.psychcode.fhir.validation.VisitValidator;
 import org.springframework.stereotype.Component;
 
@@ -32,9 +33,11 @@ class ValidateOperation {
   private static final XMLInputFactory XML = xmlFactory();
 
   private final VisitValidator validator;
+  private final ResourceStore store;
 
-  ValidateOperation(VisitValidator validator) {
+  ValidateOperation(VisitValidator validator, ResourceStore store) {
     this.validator = validator;
+    this.store = store;
   }
 
   private static XMLInputFactory xmlFactory() {
@@ -54,11 +57,17 @@ class ValidateOperation {
       throw new InvalidRequestException("$validate with mode=profile needs the profile parameter.");
     }
     if ("delete".equals(mode)) {
+      String target = id != null && id.hasIdPart() ? type + "/" + id.getIdPart() : null;
+      java.util.List<String> referencing = target == null ? java.util.List.of() : store.referencing(type, id.getIdPart());
+      if (!referencing.isEmpty()) {
+        String text = target + " cannot be deleted: " + String.join(", ", referencing) + " reference it.";
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.CONFLICT).setDiagnostics(text).getDetails().setText(text);
+        return answer(oo);
+      }
       return answer(
           information(
-              "Nothing prevents deleting "
-                  + (id != null && id.hasIdPart() ? id.toUnqualifiedVersionless().getValue() : "this resource")
-                  + ": no stored resource depends on it."));
+              "Nothing prevents deleting " + (target != null ? target : "this resource") + ": no stored resource references it."));
     }
     if (encoding == EncodingEnum.XML && body != null && hasDoctype(body)) {
       throw new InvalidRequestException(

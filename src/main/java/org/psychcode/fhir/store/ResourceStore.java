@@ -535,6 +535,11 @@ public class ResourceStore {
     return missing;
   }
 
+  /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
+  public List<String> referencing(String typeName, String id) {
+    return types.isStored(typeName) && id != null ? resources.referencing(typeName, id, 5) : List.of();
+  }
+
   /** A 400 naming the references to stored types that point at nothing stored. */
   public void requireReferences(IBaseResource resource) {
     List<String> missing = missingReferences(resource, Set.of());

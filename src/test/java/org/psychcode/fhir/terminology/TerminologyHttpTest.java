@@ -174,8 +174,9 @@ class TerminologyHttpTest extends TerminologyTestSupport {
     }
 
     @Test
-    void aTransactionBundleIsRefused() throws Exception {
+    void terminologyCallsInATransactionAreRefused() throws Exception {
       Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("CodeSystem/$lookup?system=" + CPT + "&code=90834");
       assertClientError(postJson("/", transaction), 400);
     }
 
@@ -292,7 +293,7 @@ class TerminologyHttpTest extends TerminologyTestSupport {
                   HttpResponse.BodyHandlers.ofString());
 
       assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("https://ehr.example.org");
-      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).contains("GET,HEAD,POST,OPTIONS");
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).contains("GET,HEAD,POST,PUT,DELETE,OPTIONS");
     }
 
     @Test
@@ -303,7 +304,7 @@ class TerminologyHttpTest extends TerminologyTestSupport {
                   HttpRequest.newBuilder(URI.create(base() + "/CodeSystem/cpt"))
                       .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                       .header("Origin", "https://ehr.example.org")
-                      .header("Access-Control-Request-Method", "DELETE")
+                      .header("Access-Control-Request-Method", "PATCH")
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
 
