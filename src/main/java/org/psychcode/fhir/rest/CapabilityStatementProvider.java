@@ -84,11 +84,9 @@ class CapabilityStatementProvider implements BeanPostProcessor {
               profiles.profileUrls(resource.getType()).forEach(resource::addSupportedProfile);
             }
           }
-          for (var interaction : List.of(SystemRestfulInteraction.TRANSACTION, SystemRestfulInteraction.BATCH)) {
-            if (rest.getInteraction().stream().noneMatch(i -> i.getCode() == interaction)) {
-              rest.addInteraction().setCode(interaction);
-            }
-          }
+          rest.getInteraction().removeIf(i -> i.getCode() == SystemRestfulInteraction.TRANSACTION || i.getCode() == SystemRestfulInteraction.BATCH);
+          rest.addInteraction().setCode(SystemRestfulInteraction.TRANSACTION);
+          rest.addInteraction().setCode(SystemRestfulInteraction.BATCH);
         }
       }
       return statement;

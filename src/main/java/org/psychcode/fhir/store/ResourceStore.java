@@ -599,9 +599,6 @@ public class ResourceStore {
       throw StoreErrors.invalid(
           "The body's id (" + bodyId + ") is not the id in the URL (" + urlId + "); an update keeps the resource's id.", type.name() + ".id");
     }
-    if (urlId != null && bodyId == null) {
-      throw StoreErrors.invalid("An update names the resource's id in the body too (" + type.name() + ".id = " + urlId + ").", type.name() + ".id");
-    }
   }
 
   private static IBaseResource withId(IBaseResource resource, String type, String id) {

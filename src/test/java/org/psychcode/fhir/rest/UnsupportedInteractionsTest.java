@@ -39,8 +39,7 @@ class UnsupportedInteractionsTest extends HttpSemanticsTestBase {
       "GET, /CodeSystem/cpt/_history, instance history, ''",
       "GET, /CodeSystem/_history, type history, ''",
       "GET, /_history, system history, ''",
-      "PATCH, /Encounter/1, patch, 'GET,HEAD,PUT,DELETE'",
-      "POST, /Patient/1, create, 'GET,HEAD,PUT,DELETE'"
+      "PATCH, /Encounter/1, patch, 'GET,HEAD,POST,PUT,DELETE'"
     })
     void answer405WithTheMethodsTheUrlAllows(String method, String path, String interaction, String allowed)
         throws Exception {

@@ -29,13 +29,15 @@ abstract class StoreTestBase extends ServerTestBase {
 
   HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base() + path))
+        HttpRequest.newBuilder(URI.create((path.startsWith("http") ? path : base() + path).replace("|", "%7C")))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      b.header("Content-Type", JSON);
-    }
+    boolean typed = false;
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (body != null && !typed) {
+      b.header("Content-Type", JSON);
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }

@@ -217,14 +217,16 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       assertThat(resource(cs, "ValueSet").getInteraction())
           .extracting(i -> i.getCode().toCode())
           .containsExactlyInAnyOrder("read", "vread", "search-type");
-      assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).containsExactly("batch");
+      assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).containsExactly("transaction", "batch");
     }
 
     @Test
-    void theCapabilityStatementClaimsNoIncludesAndNamesTheProfilesValidateHoldsTo() throws Exception {
+    void theCapabilityStatementClaimsNoIncludesOfPublishedTypesAndNamesTheProfilesValidateHoldsTo() throws Exception {
       CapabilityStatement cs = getJson("/metadata").as(CapabilityStatement.class);
 
-      assertThat(cs.getRestFirstRep().getResource()).allSatisfy(r -> assertThat(r.getSearchInclude()).isEmpty());
+      for (String published : List.of("CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "OperationDefinition")) {
+        assertThat(resource(cs, published).getSearchInclude()).isEmpty();
+      }
       for (String type : List.of("Encounter", "Claim")) {
         String profile = "http://psychcode.org/fhir/StructureDefinition/psychcode-" + type.toLowerCase();
         assertThat(resource(cs, type).getSupportedProfile()).extracting(p -> p.getValue()).containsExactly(profile);
