@@ -28,9 +28,10 @@ CREATE TABLE resource_version (
 );
 CREATE INDEX resource_version_type_updated ON resource_version (res_type, last_updated);
 
--- Index rows of the current, not deleted version of each resource (replaced on every write).
+-- Index rows of the current, not deleted version of each resource (replaced on every write by the same code that
+-- writes the resource, in the same transaction; no foreign key, which would cost every insert a lookup).
 CREATE TABLE sp_token (
-  res_pk BIGINT NOT NULL REFERENCES resource (res_pk),
+  res_pk BIGINT NOT NULL,
   res_type VARCHAR(64) NOT NULL,
   param VARCHAR(64) NOT NULL,
   system VARCHAR(255),
@@ -40,7 +41,7 @@ CREATE INDEX sp_token_code ON sp_token (res_type, param, code);
 CREATE INDEX sp_token_res ON sp_token (res_pk);
 
 CREATE TABLE sp_string (
-  res_pk BIGINT NOT NULL REFERENCES resource (res_pk),
+  res_pk BIGINT NOT NULL,
   res_type VARCHAR(64) NOT NULL,
   param VARCHAR(64) NOT NULL,
   value_normalized VARCHAR(255) NOT NULL,
@@ -51,7 +52,7 @@ CREATE INDEX sp_string_res ON sp_string (res_pk);
 
 -- A date, dateTime, instant or Period as the range [low, high] it covers.
 CREATE TABLE sp_date (
-  res_pk BIGINT NOT NULL REFERENCES resource (res_pk),
+  res_pk BIGINT NOT NULL,
   res_type VARCHAR(64) NOT NULL,
   param VARCHAR(64) NOT NULL,
   low BIGINT NOT NULL,
@@ -63,7 +64,7 @@ CREATE INDEX sp_date_res ON sp_date (res_pk);
 -- References: those of reference search parameters (param set), and every other reference of the resource
 -- (param null), so that a resource still referenced is not deleted.
 CREATE TABLE sp_reference (
-  res_pk BIGINT NOT NULL REFERENCES resource (res_pk),
+  res_pk BIGINT NOT NULL,
   res_type VARCHAR(64) NOT NULL,
   param VARCHAR(64),
   target_type VARCHAR(64) NOT NULL,

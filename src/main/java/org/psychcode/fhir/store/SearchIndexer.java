@@ -7,7 +7,6 @@ import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
 import java.text.Normalizer;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,6 @@ import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PrimitiveType;
-import org.hl7.fhir.r4.model.Reference;
 import org.psychcode.fhir.store.StoredTypes.SearchParam;
 import org.psychcode.fhir.store.StoredTypes.StoredType;
 
@@ -41,8 +39,9 @@ import org.psychcode.fhir.store.StoredTypes.StoredType;
  * from the reference itself, as HAPI's own extractor does. Every reference of the resource is recorded too, for
  * referential integrity and compartments.
  *
- * <p>HAPI's FHIRPath engine is not safe for concurrent use: each thread keeps its own, with the expressions it
- * has parsed.
+ * <p>One FHIRPath engine serves every thread, as HAPI's JPA server shares its own: building one loads the R4
+ * definitions (seconds of CPU and tens of MB), and evaluation keeps no state between calls. Parsed expressions are
+ * kept by expression.
  */
 final class SearchIndexer {
 
@@ -50,16 +49,16 @@ final class SearchIndexer {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
   private final FhirContext ctx;
-  private final ThreadLocal<Engine> engines;
+  private final Engine engine;
 
   SearchIndexer(FhirContext ctx) {
     this.ctx = ctx;
-    this.engines = ThreadLocal.withInitial(Engine::new);
+    this.engine = new Engine();
   }
 
   private final class Engine {
     final IFhirPath path = ctx.newFhirPath();
-    final Map<String, IParsedExpression> parsed = new HashMap<>();
+    final Map<String, IParsedExpression> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     Engine() {
       path.setEvaluationContext(
@@ -95,7 +94,6 @@ final class SearchIndexer {
 
   IndexRows index(IBaseResource resource, StoredType type) {
     IndexRows rows = new IndexRows();
-    Engine engine = engines.get();
     for (SearchParam param : type.params().values()) {
       for (IBase value : engine.evaluate(resource, param.expression())) {
         switch (param.type()) {
@@ -234,9 +232,5 @@ final class SearchIndexer {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
-  }
-
-  static boolean isReference(IBase value) {
-    return value instanceof Reference;
   }
 }

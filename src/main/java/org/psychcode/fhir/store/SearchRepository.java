@@ -129,7 +129,16 @@ class SearchRepository {
     }
   }
 
+  /**
+   * A parameter clause as {@code r.res_pk [NOT] IN (SELECT x.res_pk FROM <index> x WHERE x.res_type = ? AND x.param =
+   * ? AND (values))}: the index table drives, through its (res_type, param, value) index, rather than a correlated
+   * EXISTS evaluated for every resource of the type.
+   */
   private void param(Sql sql, String r, ParamClause p) {
+    param(sql, r, p, List.of(p.param().resourceType()));
+  }
+
+  private void param(Sql sql, String r, ParamClause p, Collection<String> types) {
     SearchParam param = p.param();
     String table =
         switch (param.type()) {
@@ -139,27 +148,32 @@ class SearchRepository {
           default -> "sp_reference";
         };
     String x = sql.next();
-    String exists =
-        "EXISTS (SELECT 1 FROM " + table + " " + x + " WHERE " + x + ".res_pk = " + r + ".res_pk AND " + x + ".param = "
-            + literal(param.name());
-    if ("missing".equals(p.modifier())) {
-      sql.where.append("true".equals(p.values().get(0)) ? "NOT " : "").append(exists).append(")");
+    boolean missing = "missing".equals(p.modifier());
+    boolean not = "not".equals(p.modifier()) || (missing && "true".equals(p.values().get(0)));
+    sql.where.append(r).append(".res_pk ").append(not ? "NOT IN" : "IN").append(" (SELECT ").append(x).append(".res_pk FROM ")
+        .append(table).append(" ").append(x);
+    String t = null;
+    if (p.chained() != null) {
+      t = sql.next();
+      sql.where.append(" JOIN resource ").append(t).append(" ON ").append(t).append(".res_type = ").append(x).append(".target_type AND ")
+          .append(t).append(".res_id = ").append(x).append(".target_id AND ").append(t).append(".deleted = FALSE");
+    }
+    sql.where.append(" WHERE ").append(x).append(".res_type IN (").append(placeholders(types.size())).append(") AND ")
+        .append(x).append(".param = ").append(literal(param.name()));
+    sql.args.addAll(types);
+    if (missing) {
+      sql.where.append(")");
       return;
     }
-    boolean not = "not".equals(p.modifier());
-    sql.where.append(not ? "NOT " : "").append(exists);
     if (p.chained() != null) {
-      String t = sql.next();
-      sql.where.append(" AND EXISTS (SELECT 1 FROM resource ").append(t).append(" WHERE ").append(t).append(".res_type = ")
-          .append(x).append(".target_type AND ").append(t).append(".res_id = ").append(x).append(".target_id AND ")
-          .append(t).append(".deleted = FALSE");
       if (p.targetType() != null) {
         sql.where.append(" AND ").append(t).append(".res_type = ?");
         sql.args.add(p.targetType());
       }
       sql.where.append(" AND ");
-      param(sql, t, new ParamClause(p.chained(), "", p.values(), null, null));
-      sql.where.append("))");
+      List<String> targets = p.targetType() != null ? List.of(p.targetType()) : List.copyOf(param.targets());
+      param(sql, t, new ParamClause(p.chained(), "", p.values(), null, null), targets.isEmpty() ? List.of(p.chained().resourceType()) : targets);
+      sql.where.append(")");
       return;
     }
     sql.where.append(" AND (");

@@ -163,6 +163,30 @@ abstract class StoreContractTests extends StoreTestBase {
     assertThat(oo.getIssueFirstRep().getDetails().getText()).contains("reference it");
   }
 
+  @Test
+  void worksWithHapisGenericClient() throws Exception {
+    var client = client();
+    String mrn = "MRN-" + unique();
+    var created = client.create().resource(patient(mrn)).execute();
+    assertThat(created.getCreated()).isTrue();
+    assertThat(created.getId().getVersionIdPart()).isEqualTo("1");
+    Patient read = client.read().resource(Patient.class).withId(created.getId().getIdPart()).execute();
+    assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(mrn);
+    Bundle response = client.transaction().withBundle(visit("valid-individual", "MRN-" + unique())).execute();
+    assertThat(response.getEntry()).hasSize(6);
+    Bundle found =
+        client.search().forResource(Claim.class)
+            .where(Claim.PATIENT.hasId(new IdType(response.getEntry().get(0).getResponse().getLocation()).getIdPart()))
+            .include(Claim.INCLUDE_ENCOUNTER)
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(found.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactlyInAnyOrder("Claim", "Encounter");
+    String xml = FHIR.newXmlParser().encodeResourceToString(patient("MRN-" + unique()));
+    assertThat(send("POST", "/Patient", xml, "Content-Type", "application/fhir+xml").statusCode()).isEqualTo(201);
+    String tooLarge = "{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"" + "x".repeat(11 * 1024 * 1024) + "\"}}";
+    refused(send("POST", "/Patient", tooLarge), 413);
+  }
+
   // ---- transactions and batches -------------------------------------------------------------------
 
   @Test
