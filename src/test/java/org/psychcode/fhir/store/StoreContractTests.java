@@ -134,7 +134,7 @@ abstract class StoreContractTests extends StoreTestBase {
     assertThat(unknown.getIssueFirstRep().getDetails().getText()).contains("colour");
     refused(send("GET", "/Encounter?date=yesterday", null), 400);
     refused(send("GET", "/Claim?_sort=status", null), 400);
-    refused(send("POST", "/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"x\"/></name></Patient", "Content-Type", "application/fhir+xml"), 400);
+    refused(send("POST", "/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"x\"/></name></Patient", "Content-Type", "application/fhir+xml", "Accept", JSON), 400);
     assertThat(search("Encounter?subject=Patient/nobody-x").getTotal()).isZero();
   }
 
