@@ -43,22 +43,12 @@ class WriteAnswers {
     if (w.resource() != null) {
       outcome.setResource(w.resource());
     }
-    OperationOutcome oo = w.outcome() != null ? w.outcome() : ResourceStore.information(sentence(w));
+    OperationOutcome oo = w.outcome() != null ? w.outcome() : ResourceStore.information(w.sentence());
     outcome.setOperationOutcome(oo);
     if (w.lastUpdated() > 0 && request instanceof ServletRequestDetails servlet && servlet.getServletResponse() != null) {
       servlet.getServletResponse()
           .setHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(w.lastUpdated()).atZone(ZoneOffset.UTC)));
     }
     return outcome;
-  }
-
-  static String sentence(Written w) {
-    String ref = w.type() + "/" + w.id();
-    return switch (w.kind()) {
-      case CREATED -> ref + " was created (version " + w.version() + ").";
-      case UPDATED -> ref + " was updated to version " + w.version() + ".";
-      case MATCHED -> ref + " matched the criteria of the conditional create; nothing was created.";
-      case DELETED -> ref + " is deleted.";
-    };
   }
 }

@@ -484,10 +484,8 @@ public class BundleProcessor {
   static void answer(BundleEntryComponent answer, Written w, Return wanted) {
     BundleEntryResponseComponent response = answer.getResponse();
     response.setStatus(w.created() ? "201 Created" : "200 OK");
-    if (w.kind() != Written.Kind.DELETED || w.version() > 0) {
-      response.setLocation(w.type() + "/" + w.id() + "/_history/" + w.version());
-      response.setEtag("W/\"" + w.version() + "\"");
-    }
+    response.setLocation(w.type() + "/" + w.id() + "/_history/" + w.version());
+    response.setEtag("W/\"" + w.version() + "\"");
     if (w.lastUpdated() > 0) {
       response.setLastModified(new java.util.Date(w.lastUpdated()));
     }
@@ -498,18 +496,8 @@ public class BundleProcessor {
     if (w.outcome() != null) {
       response.setOutcome(w.outcome());
     } else if (wanted == Return.OPERATION_OUTCOME) {
-      response.setOutcome(ResourceStore.information(sentence(w)));
+      response.setOutcome(ResourceStore.information(w.sentence()));
     }
-  }
-
-  private static String sentence(Written w) {
-    String ref = w.type() + "/" + w.id();
-    return switch (w.kind()) {
-      case CREATED -> ref + " was created (version " + w.version() + ").";
-      case UPDATED -> ref + " was updated to version " + w.version() + ".";
-      case MATCHED -> ref + " matched the criteria of the conditional create; nothing was created.";
-      case DELETED -> ref + " is deleted.";
-    };
   }
 
   // ---- errors ---------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -98,7 +97,6 @@ public class ResourceStore {
     this.tx = new TransactionTemplate(transactions);
     this.readOnly = new TransactionTemplate(transactions);
     readOnly.setReadOnly(true);
-    readOnly.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
     this.writeListeners = List.copyOf(writeListeners);
     this.readListeners = List.copyOf(readListeners);
     this.accessChecks = List.copyOf(accessChecks);
@@ -246,9 +244,6 @@ public class ResourceStore {
               }
               Integer total =
                   !more ? Integer.valueOf(search.offset() + rows.size()) : search.totalWanted() ? Integer.valueOf(searches.count(search)) : null;
-              if (rows.isEmpty() && search.offset() > 0 && total == null) {
-                total = null;
-              }
               List<IBaseResource> matches = new ArrayList<>(rows.size());
               rows.forEach(r -> matches.add(parse(r)));
               return new SearchPage(matches, includes(search, rows), total, search.offset(), search.count());

@@ -25,4 +25,15 @@ public record Written(
   public boolean created() {
     return kind == Kind.CREATED;
   }
+
+  /** What happened, in a sentence for an OperationOutcome. */
+  public String sentence() {
+    String ref = type + "/" + id;
+    return switch (kind) {
+      case CREATED -> ref + " was created (version " + version + ").";
+      case UPDATED -> ref + " was updated to version " + version + ".";
+      case MATCHED -> ref + " matched the criteria of the conditional create; nothing was created.";
+      case DELETED -> ref + " is deleted.";
+    };
+  }
 }

@@ -187,6 +187,31 @@ abstract class StoreContractTests extends StoreTestBase {
     refused(send("POST", "/Patient", tooLarge), 413);
   }
 
+  @Test
+  void extensionPointsSeeEveryWriteInItsTransactionAndCanRefuseIt() throws Exception {
+    String mrn = "MRN-" + unique();
+    Bundle tx = visit("valid-individual", mrn);
+    HttpResponse<String> stored = send("POST", "", json(tx));
+    String patientId = new IdType(parse(Bundle.class, stored).getEntry().get(0).getResponse().getLocation()).getIdPart();
+    assertThat(RecordingExtensions.WRITES).anySatisfy(w -> assertThat(w).startsWith("CREATE Patient/" + patientId + "/1 visible=1")
+        .contains("patients=[Patient/" + patientId + "]").endsWith("request=true"));
+    assertThat(RecordingExtensions.WRITES).anySatisfy(w -> assertThat(w).startsWith("CREATE Claim/").contains("patients=[Patient/" + patientId + "]"));
+
+    String refusedMrn = "MRN-" + unique();
+    Bundle refused = visit("valid-individual", refusedMrn);
+    refused.getEntry().get(3).getResource().getMeta().addTag(RecordingExtensions.TAGS, "refuse-in-listener", null);
+    refused(send("POST", "", json(refused)), 422);
+    Bundle forbidden = visit("valid-individual", "MRN-" + unique());
+    forbidden.getEntry().get(5).getResource().getMeta().addTag(RecordingExtensions.TAGS, "forbidden", null);
+    refused(send("POST", "", json(forbidden)), 403);
+    assertThat(search("Patient?identifier=" + refusedMrn).getTotal()).isZero();
+
+    send("GET", "/Patient/" + patientId, null);
+    assertThat(RecordingExtensions.READS).contains("READ Patient/" + patientId);
+    search("Claim?patient=" + patientId + "&_include=Claim:encounter");
+    assertThat(RecordingExtensions.READS).anySatisfy(r -> assertThat(r).startsWith("SEARCH Encounter/"));
+  }
+
   // ---- transactions and batches -------------------------------------------------------------------
 
   @Test
