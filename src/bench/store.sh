@@ -17,26 +17,6 @@ work=$(mktemp -d)
 script=$work/visit.lua
 cat "$here/wrk/common.lua" "$here/wrk/store-visit-transaction.lua" >"$script"
 
-# user + system CPU time the server has used, in clock ticks
-cpu_ticks() { awk '{print $14 + $15}' /proc/$server_pid/stat; }
-
-# run_wrk CLIENTS LABEL: one scenario, printed as a table row
-run_wrk() {
-  local clients=$1 label=$2 threads out cpu_before cpu_after rps p50 p99 bad total cpu_ms
-  threads=$(( clients < 2 ? 1 : 2 ))
-  wrk -t$threads -c$clients -d3s -s "$script" "http://127.0.0.1:$port" -- $threads >/dev/null 2>&1
-  cpu_before=$(cpu_ticks)
-  out=$(wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- $threads 2>&1)
-  cpu_after=$(cpu_ticks)
-  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
-  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
-  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-  bad=$(echo "$out" | awk '/unexpected answers:/{print $3}')
-  total=$(echo "$out" | awk '/requests in/{print $1}')
-  cpu_ms=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN{printf "%.2f ms", t * 1000 / hz / n}')
-  echo "| $label, $clients client(s) | ${rps}$([ "${bad:-0}" != "0" ] && echo " ($bad unexpected answers)") | $p50 | $p99 | $cpu_ms |"
-}
-
 # search_p50 QUERY: median of 200 sequential requests (curl), in ms
 search_p50() {
   for _ in $(seq 1 200); do curl -s -o /dev/null -w '%{time_total}\n' "$base/$1"; done |
@@ -57,9 +37,9 @@ for validation in enforce off; do
   wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null
   if [ "$validation" = enforce ]; then
     header
-    run_wrk 1 "validation $validation"
+    wrk_row "$script" 1 "$seconds" "validation $validation, 1 client"
   fi
-  run_wrk 16 "validation $validation"
+  wrk_row "$script" 16 "$seconds" "validation $validation, 16 clients"
   if [ "$validation" = off ]; then
     stored=$(curl -s "$base/Claim?_summary=count" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
     patient=$(curl -s "$base/Patient?_count=1&_sort=-_lastUpdated" | sed -n 's/.*"resourceType":"Patient","id":"\([^"]*\)".*/\1/p' | head -n1)

@@ -84,7 +84,7 @@ public class StoredResourceProvider implements IResourceProvider {
     if (conditional != null && (id == null || !id.hasIdPart())) {
       w = store.conditionalUpdate(name(), conditional, resource, body, encoding, request);
     } else {
-      String bodyId = BodyIds.of(body, encoding);
+      String bodyId = PostedBody.id(body, encoding);
       if (bodyId != null && !bodyId.equals(id.getIdPart())) {
         throw StoreErrors.invalid(
             "The body's id (" + bodyId + ") is not the id in the URL (" + id.getIdPart() + "); an update keeps the resource's id.",

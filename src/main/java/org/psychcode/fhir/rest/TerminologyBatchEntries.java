@@ -1,11 +1,6 @@
 package org.psychcode.fhir.rest;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.Bundle;
@@ -14,6 +9,8 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
+import org.psychcode.fhir.store.BundleProcessor;
+import org.psychcode.fhir.store.ResourceStore;
 import org.psychcode.fhir.terminology.TerminologyService;
 import org.psychcode.fhir.terminology.TxException;
 import org.psychcode.fhir.terminology.TxRequest;
@@ -54,11 +51,11 @@ class TerminologyBatchEntries {
       answer.getResponse().setStatus("200 OK");
     } catch (TxException e) {
       answer.setResource(e.toOperationOutcome());
-      answer.getResponse().setStatus(e.status() + " " + reason(e.status()));
+      answer.getResponse().setStatus(e.status() + " " + BundleProcessor.reason(e.status()));
     } catch (BaseServerResponseException e) {
       IBaseOperationOutcome oo = e.getOperationOutcome();
       answer.setResource(oo instanceof OperationOutcome o ? o : outcome(e.getMessage()));
-      answer.getResponse().setStatus(e.getStatusCode() + " " + reason(e.getStatusCode()));
+      answer.getResponse().setStatus(e.getStatusCode() + " " + BundleProcessor.reason(e.getStatusCode()));
     }
     return answer;
   }
@@ -69,7 +66,7 @@ class TerminologyBatchEntries {
     }
     String url = entry.getRequest().getUrl();
     String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
-    Map<String, String[]> query = query(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "");
+    Map<String, String[]> query = ResourceStore.query(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "");
     TxRequest request;
     HTTPVerb method = entry.getRequest().getMethod();
     if (method == HTTPVerb.POST && entry.getResource() instanceof Parameters p) {
@@ -119,30 +116,5 @@ class TerminologyBatchEntries {
         .getDetails()
         .setText(message);
     return oo;
-  }
-
-  private static Map<String, String[]> query(String q) {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    for (String pair : q.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-    }
-    Map<String, String[]> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, v.toArray(String[]::new)));
-    return out;
-  }
-
-  private static String reason(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 404 -> "Not Found";
-      case 422 -> "Unprocessable Entity";
-      default -> "";
-    };
   }
 }

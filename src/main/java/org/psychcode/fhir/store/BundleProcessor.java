@@ -561,7 +561,8 @@ public class BundleProcessor {
     return StoreErrors.outcome(IssueType.PROCESSING, e.getMessage(), null);
   }
 
-  static String reason(int status) {
+  /** The reason phrase of a status, for {@code Bundle.entry.response.status}. */
+  public static String reason(int status) {
     return switch (status) {
       case 200 -> "OK";
       case 201 -> "Created";

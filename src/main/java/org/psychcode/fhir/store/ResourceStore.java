@@ -644,8 +644,8 @@ public class ResourceStore {
     return resource;
   }
 
-  /** Criteria as a parameter map ({@code a=1&b=2}, decoded). */
-  static Map<String, String[]> query(String criteria) {
+  /** A query string as a parameter map ({@code a=1&b=2}, decoded; repeats kept in order), criteria included. */
+  public static Map<String, String[]> query(String criteria) {
     String q = criteria.contains("?") ? criteria.substring(criteria.indexOf('?') + 1) : criteria;
     Map<String, List<String>> m = new LinkedHashMap<>();
     for (String pair : q.split("&")) {
