@@ -377,6 +377,10 @@ abstract class StoreContractTests extends StoreTestBase {
     assertThat(claim.getInteraction()).extracting(i -> i.getCode().toCode())
         .contains("read", "vread", "create", "update", "delete", "history-instance", "history-type", "search-type");
     assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).contains("transaction", "batch");
+    String itemCode =
+        claim.getSearchParam().stream().filter(p -> p.getName().equals("item-code")).findFirst().orElseThrow().getDefinition();
+    HttpResponse<String> definition = send("GET", "/SearchParameter?url=" + itemCode, null);
+    assertThat(parse(Bundle.class, definition).getTotal()).isEqualTo(1);
   }
 
   // ---- $submit and concurrency --------------------------------------------------------------------
