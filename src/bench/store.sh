@@ -15,7 +15,7 @@ log="${TMPDIR:-/tmp}/psychcode-store-bench.log"
 base="http://127.0.0.1:$port/fhir"
 work=$(mktemp -d)
 script=$work/visit.lua
-cat "$here/wrk/common.lua" "$here/wrk/store-visit-transaction.lua" >"$script"
+cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" "$here/wrk/store-visit-transaction.lua" >"$script"
 
 # search_p50 QUERY: median of 200 sequential requests (curl), in ms
 search_p50() {
