@@ -550,10 +550,6 @@ public class BundleProcessor {
     return placed;
   }
 
-  private static BaseServerResponseException at(Step s, RuntimeException e) {
-    return e instanceof BaseServerResponseException b ? at(s, b) : StoreErrors.invalid(s.label() + ": " + e.getMessage());
-  }
-
   static OperationOutcome outcomeOf(BaseServerResponseException e) {
     if (e.getOperationOutcome() instanceof OperationOutcome oo) {
       return oo.copy();

@@ -11,9 +11,5 @@ public enum Interaction {
   HISTORY_INSTANCE,
   HISTORY_TYPE,
   /** {@code Claim/$submit}: the Claim, what came with it and the ClaimResponse are each written as a CREATE too. */
-  SUBMIT;
-
-  public boolean isWrite() {
-    return this == CREATE || this == UPDATE || this == DELETE || this == SUBMIT;
-  }
+  SUBMIT
 }
