@@ -52,8 +52,8 @@ import org.psychcode.fhir.rules.VisitContext;
  * DESIGN's "How a request is read" says: the duration from {@code length} (min, h or s) else the period; the
  * session type from a session-type coding in {@code type}/{@code serviceType} or a Group subject; code,
  * units, modifiers, place and date from each claim line; the encounter through {@code item.encounter},
- * resolved inside the Bundle by {@code fullUrl} ({@code urn:uuid:} or relative) or {@code Type/id}, else by
- * the {@link EncounterResolver}; the provider from the care team's qualification, else the Practitioner or
+ * resolved inside the Bundle by {@code fullUrl} ({@code urn:uuid:} or relative) or {@code Type/id}, else from
+ * the {@link StoredResources} (so are the Patient, Group, Practitioner and PractitionerRole it names); the provider from the care team's qualification, else the Practitioner or
  * PractitionerRole. Every fact carries the FHIRPath of where it was read, rooted at the posted resource.
  *
  * <p>What cannot be read as a visit (a claim without lines, an entry without a resource, a reference to
@@ -65,10 +65,10 @@ final class VisitReader {
   private static final String ACT_CODE_OLD = "http://hl7.org/fhir/v3/ActCode";
 
   private final CodeBook book;
-  private final EncounterResolver store;
+  private final StoredResources store;
   private final int maxBundleEntries;
 
-  VisitReader(CodeBook book, EncounterResolver store, int maxBundleEntries) {
+  VisitReader(CodeBook book, StoredResources store, int maxBundleEntries) {
     this.book = book;
     this.store = store;
     this.maxBundleEntries = maxBundleEntries;
@@ -94,6 +94,7 @@ final class VisitReader {
     private final Map<EncounterFacts, Encounter> sources = new IdentityHashMap<>();
     private final List<EncounterFacts> encounterOrder = new ArrayList<>();
     private final List<ClaimFacts> claims = new ArrayList<>();
+    private final Map<String, Optional<Resource>> stored = new HashMap<>();
 
     VisitContext read(IBaseResource resource) {
       if (resource instanceof Bundle bundle) {
@@ -163,9 +164,10 @@ final class VisitReader {
           }
         }
         List<String> taxonomies = new ArrayList<>();
-        for (Encounter.EncounterParticipantComponent p : e.getParticipant()) {
+        for (int k = 0; k < e.getParticipant().size(); k++) {
+          Encounter.EncounterParticipantComponent p = e.getParticipant().get(k);
           if (p.hasIndividual()) {
-            practitionerTaxonomies(p.getIndividual(), e, l.path(), taxonomies);
+            practitionerTaxonomies(p.getIndividual(), e, l.path(), l.path() + ".participant[" + k + "].individual", taxonomies);
           }
         }
         sessions.add(new SessionToBill(facts, reference, codes, taxonomies, place(e, l.path())));
@@ -233,6 +235,22 @@ final class VisitReader {
 
     // ---- references ---------------------------------------------------------------------------------
 
+    /**
+     * The resource a reference names in the request, else in the store; a stored one is located at
+     * {@code refPath.resolve()}.
+     */
+    private Located resolve(String reference, Resource container, String containerPath, String refPath) {
+      Located inRequest = resolve(reference, container, containerPath);
+      if (inRequest != null || reference == null || reference.startsWith("#") || reference.startsWith("urn:")) {
+        return inRequest;
+      }
+      return fromStore(reference).map(r -> new Located(r, refPath + ".resolve()", null)).orElse(null);
+    }
+
+    private Optional<Resource> fromStore(String reference) {
+      return stored.computeIfAbsent(reference, store::resolve);
+    }
+
     private Located resolve(String reference, Resource container, String containerPath) {
       if (reference == null || reference.isBlank()) {
         return null;
@@ -280,7 +298,7 @@ final class VisitReader {
       if (ref.hasReference()) {
         String relative = typeAndId(ref.getReference());
         keys.add(relative != null ? relative : ref.getReference());
-        Located located = resolve(ref.getReference(), container, containerPath);
+        Located located = resolve(ref.getReference(), container, containerPath, path);
         if (located != null) {
           keys.addAll(keysOf(located));
         }
@@ -317,7 +335,7 @@ final class VisitReader {
       Optional<String> sessionType = sessionType(e);
       Reference subjectRef = e.hasSubject() ? e.getSubject() : null;
       Party subject = party(subjectRef, e, path, path + ".subject");
-      Located subjectResource = subjectRef != null && subjectRef.hasReference() ? resolve(subjectRef.getReference(), e, path) : null;
+      Located subjectResource = subjectRef != null && subjectRef.hasReference() ? resolve(subjectRef.getReference(), e, path, path + ".subject") : null;
       boolean groupSubject =
           (subjectResource != null && subjectResource.resource() instanceof Group)
               || (subjectRef != null && "Group".equals(subjectRef.getReferenceElement().getResourceType()))
@@ -452,7 +470,7 @@ final class VisitReader {
       if (d.hasDiagnosisReference()) {
         Reference ref = d.getDiagnosisReference();
         requireUsable(ref, path + ".diagnosisReference");
-        Located located = resolve(ref.getReference(), claim, claimPath);
+        Located located = resolve(ref.getReference(), claim, claimPath, path + ".diagnosisReference");
         if (located != null && located.resource() instanceof Condition condition) {
           int before = out.size();
           for (Coding c : condition.getCode().getCoding()) {
@@ -583,14 +601,17 @@ final class VisitReader {
           }
           continue;
         }
-        Optional<Encounter> stored = ref.hasReference() ? store.resolve(ref.getReference()) : Optional.empty();
+        Optional<Resource> stored = ref.hasReference() && !ref.getReference().startsWith("#") ? fromStore(ref.getReference()) : Optional.empty();
         if (stored.isEmpty()) {
           return EncounterLink.unresolved(reference, refPath, null);
         }
+        if (!(stored.get() instanceof Encounter storedEncounter)) {
+          return EncounterLink.unresolved(reference, refPath, "which is " + article(stored.get().fhirType()));
+        }
         if (resolved == null) {
-          resolved = EncounterLink.resolved(reference, refPath, encounter(stored.get(), refPath + ".resolve()"));
+          resolved = EncounterLink.resolved(reference, refPath, encounter(storedEncounter, refPath + ".resolve()"));
         } else {
-          further.add(encounter(stored.get(), refPath + ".resolve()"));
+          further.add(encounter(storedEncounter, refPath + ".resolve()"));
         }
       }
       return further.isEmpty() ? resolved : resolved.withFurther(further);
@@ -625,21 +646,22 @@ final class VisitReader {
           continue;
         }
         if (member.hasProvider()) {
-          if (practitionerTaxonomies(member.getProvider(), claim, claimPath, taxonomies) && path == null) {
+          if (practitionerTaxonomies(member.getProvider(), claim, claimPath, claimPath + ".careTeam[" + m + "].provider", taxonomies) && path == null) {
             path = claimPath + ".careTeam[" + m + "].provider";
           }
         }
       }
       if (taxonomies.isEmpty() && claim.hasProvider()) {
-        if (practitionerTaxonomies(claim.getProvider(), claim, claimPath, taxonomies)) {
+        if (practitionerTaxonomies(claim.getProvider(), claim, claimPath, claimPath + ".provider", taxonomies)) {
           path = claimPath + ".provider";
         }
       }
       return path;
     }
 
-    private boolean practitionerTaxonomies(Reference ref, Resource container, String containerPath, List<String> out) {
-      Located located = ref.hasReference() ? resolve(ref.getReference(), container, containerPath) : null;
+    private boolean practitionerTaxonomies(
+        Reference ref, Resource container, String containerPath, String refPath, List<String> out) {
+      Located located = ref.hasReference() ? resolve(ref.getReference(), container, containerPath, refPath) : null;
       if (located == null) {
         return false;
       }
@@ -649,7 +671,8 @@ final class VisitReader {
       } else if (located.resource() instanceof PractitionerRole role) {
         role.getSpecialty().forEach(s -> out.addAll(nucc(s)));
         if (out.size() == before && role.hasPractitioner()) {
-          Located practitioner = resolve(role.getPractitioner().getReference(), container, containerPath);
+          Located practitioner =
+              resolve(role.getPractitioner().getReference(), container, containerPath, located.path() + ".practitioner");
           if (practitioner != null && practitioner.resource() instanceof Practitioner p) {
             p.getQualification().forEach(q -> out.addAll(nucc(q.getCode())));
           }

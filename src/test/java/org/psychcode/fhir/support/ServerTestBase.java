@@ -30,7 +30,7 @@ public abstract class ServerTestBase {
 
   protected IGenericClient client() {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    // the first $validate waits for the profile validator, which takes half a minute on a busy 2-core machine
+    // the first $validate waits for the profile validator, which a busy two-core machine builds in more than 10 s
     FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
     return FHIR.newRestfulGenericClient(base());
   }
