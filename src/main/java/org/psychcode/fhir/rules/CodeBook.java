@@ -191,6 +191,13 @@ public final class CodeBook {
     return codesFor(sessionType, addOn, taxonomies).stream().filter(c -> !c.timed() || c.covers(minutes)).findFirst();
   }
 
+  /** An add-on whose primary codes are all E/M codes: psychotherapy done at an E/M visit (90833, 90836, 90838). */
+  public boolean isEmAddOn(BillingCode code) {
+    return code.addOn()
+        && !code.primaryCodes().isEmpty()
+        && code.primaryCodes().stream().allMatch(p -> procedure(p).map(BillingCode::em).orElse(false));
+  }
+
   /** Per-unit add-ons (90840, G0018) whose primary is this code. */
   public List<BillingCode> perUnitAddOnsOf(String primary) {
     return perUnitAddOns.getOrDefault(primary, List.of());

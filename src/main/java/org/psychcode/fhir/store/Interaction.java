@@ -11,5 +11,15 @@ public enum Interaction {
   HISTORY_INSTANCE,
   HISTORY_TYPE,
   /** {@code Claim/$submit}: the Claim, what came with it and the ClaimResponse are each written as a CREATE too. */
-  SUBMIT
+  SUBMIT,
+  /**
+   * A report computed over every stored resource of the type ({@code $coding-profile} and {@code $evaluate-measure}
+   * over Claim): reads them all, returns none.
+   */
+  REPORT,
+  /**
+   * A bulk export of the type's resources ({@code $export}): checked for each exported type at the kick-off and again
+   * when one of its files is downloaded; the read listeners are not told each exported resource.
+   */
+  EXPORT
 }

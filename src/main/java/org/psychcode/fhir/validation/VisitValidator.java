@@ -78,6 +78,19 @@ public class VisitValidator {
     return outcomes.build(profiles.messages(), engine.evaluate(visit), visit);
   }
 
+  /**
+   * The billing rules alone over a resource as it is stored (its references read from the store): the facts the rules
+   * read and what they found, without the profiles. For rows derived from what the store holds (the reports); a
+   * resource that cannot be read as a visit is refused (4xx) as {@code $validate} refuses it.
+   */
+  public RuleReading readWithRules(IBaseResource resource) {
+    VisitContext visit = reader.read(resource);
+    return new RuleReading(visit, engine.evaluate(visit));
+  }
+
+  /** A visit as the billing rules read it, and what they found. */
+  public record RuleReading(VisitContext visit, List<Finding> findings) {}
+
   /** What the profile validator said of a resource that is to be stored. */
   public static final class ProfileFindings {
     private final List<ValidationMessage> messages;

@@ -3,11 +3,7 @@ package org.psychcode.fhir.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -18,29 +14,12 @@ import org.hl7.fhir.r4.model.Resource;
 import org.psychcode.fhir.support.ServerTestBase;
 
 /**
- * What the store's HTTP tests share: requests with any method and headers, the answers read as FHIR, and visits made
+ * What the store's HTTP tests share: the answers read as FHIR, and visits made
  * from the example Bundles with their own MRN, so tests never see each other's data.
  */
 abstract class StoreTestBase extends ServerTestBase {
 
-  static final String JSON = "application/fhir+json";
   static final String MRN = "http://example.org/fhir/mrn";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create((path.startsWith("http") ? path : base() + path).replace("|", "%7C")))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    boolean typed = false;
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-      typed |= headers[i].equalsIgnoreCase("Content-Type");
-    }
-    if (body != null && !typed) {
-      b.header("Content-Type", JSON);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
 
   static String json(IBaseResource r) {
     return FHIR.newJsonParser().encodeResourceToString(r);

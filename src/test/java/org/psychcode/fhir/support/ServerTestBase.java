@@ -20,6 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 public abstract class ServerTestBase {
 
   protected static final FhirContext FHIR = FhirContext.forR4Cached();
+  protected static final String JSON = "application/fhir+json";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort protected int port;
@@ -39,6 +40,25 @@ public abstract class ServerTestBase {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).GET();
     if (accept != null) {
       b.header("Accept", accept);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Any request, with header name and value pairs; a path is below the FHIR base unless it is a whole URL, and a body
+   * goes as FHIR JSON unless a Content-Type header says otherwise.
+   */
+  protected HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create((path.startsWith("http") ? path : base() + path).replace("|", "%7C")))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    boolean typed = false;
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (body != null && !typed) {
+      b.header("Content-Type", JSON);
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }

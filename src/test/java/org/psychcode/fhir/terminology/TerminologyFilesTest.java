@@ -769,7 +769,7 @@ class TerminologyFilesTest {
   void theServersLoaderReadsEveryFile() throws IOException {
     TerminologyRegistry registry =
         new TerminologyRegistry(FHIR, new TerminologyProperties("file:" + DIR.toAbsolutePath() + "/"));
-    assertThat(registry.codeSystems()).hasSize(7);
+    assertThat(registry.codeSystems()).hasSize(8);
     assertThat(registry.valueSets()).hasSize(15);
     assertThat(registry.conceptMaps()).hasSize(1);
     assertThat(registry.codeSystem(TerminologyRegistry.HCPCS_HTTP)).map(CodeSystemIndex::url).contains(HCPCS);

@@ -1,0 +1,345 @@
+package org.psychcode.fhir.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.psychcode.fhir.reports.Visits.visit;
+
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ClaimResponse;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.psychcode.fhir.reports.Visits.Visit;
+import org.psychcode.fhir.support.ServerTestBase;
+
+/**
+ * The reports over what the store holds, on a store seeded through the public API: practitioners with known habits
+ * (transactions of generated visits, and {@code Claim/$submit} for the visits validation refuses), whose profiles are
+ * checked number by number. The seeded claims are dated 2031, a year no other test writes, so the peers are exactly
+ * these practitioners; the tests that change claims use 2032.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ReportsContractTests extends ServerTestBase {
+
+  static final String SOCIAL_WORKER = "1041C0700X";
+  static final String PSYCHIATRIST = "2084P0800X";
+  static final LocalDate JAN = LocalDate.of(2031, 1, 6);
+
+  /** Every seeded visit, as the test's own count of what the server should report. */
+  final List<Visit> seeded = new ArrayList<>();
+
+  @BeforeAll
+  void seed() throws Exception {
+    put("rpt-sw-long", SOCIAL_WORKER, "Long");
+    for (int p = 1; p <= 6; p++) {
+      put("rpt-sw-p" + p, SOCIAL_WORKER, "Peer" + p);
+    }
+    put("rpt-sw-untimed", SOCIAL_WORKER, "Untimed");
+    put("rpt-sw-complex", SOCIAL_WORKER, "Complex");
+    put("rpt-sw-rising", SOCIAL_WORKER, "Rising");
+    put("rpt-psych", PSYCHIATRIST, "Addon");
+
+    List<Visit> visits = new ArrayList<>();
+    // 16 of 20 sessions billed 90837, every one at 53-55 minutes; 4 at 45 minutes billed 90834
+    for (int i = 0; i < 20; i++) {
+      LocalDate d = JAN.plusDays(7L * i);
+      visits.add(i < 16 ? sw("rpt-sw-long", d).minutes(53 + i % 3).bills("90837") : sw("rpt-sw-long", d).minutes(45).bills("90834"));
+    }
+    // six peers with 10 sessions each, 1, 2, 2, 3, 3 and 4 of them 90837 (60 minutes), the rest 90834 (45 minutes)
+    int[] longOnes = {1, 2, 2, 3, 3, 4};
+    for (int p = 1; p <= 6; p++) {
+      for (int i = 0; i < 10; i++) {
+        LocalDate d = JAN.plusDays(11L * i + p);
+        visits.add(i < longOnes[p - 1] ? sw("rpt-sw-p" + p, d).minutes(60).bills("90837") : sw("rpt-sw-p" + p, d).minutes(45).bills("90834"));
+      }
+    }
+    // 8 timed 90834 sessions (the other 2 go through $submit below, without a time)
+    for (int i = 0; i < 8; i++) {
+      visits.add(sw("rpt-sw-untimed", JAN.plusDays(9L * i)).minutes(45).bills("90834"));
+    }
+    // 12 sessions of 90834, half of them with interactive complexity
+    for (int i = 0; i < 12; i++) {
+      Visit v = sw("rpt-sw-complex", JAN.plusDays(13L * i)).minutes(45).bills("90834");
+      visits.add(i % 2 == 0 ? v.bills("90785") : v);
+    }
+    // five sessions a month, January to April, 0, 1, 2 and 3 of them 90837
+    for (int month = 0; month < 4; month++) {
+      for (int i = 0; i < 5; i++) {
+        LocalDate d = LocalDate.of(2031, month + 1, 3 + 4 * i);
+        visits.add(i < month ? sw("rpt-sw-rising", d).minutes(58).bills("90837") : sw("rpt-sw-rising", d).minutes(42).bills("90834"));
+      }
+    }
+    // a psychiatrist's E/M visits with psychotherapy added (30 minutes, one of them by telehealth)
+    for (int i = 0; i < 3; i++) {
+      Visit v = visit("rpt-psych", PSYCHIATRIST, JAN.plusDays(20L * i)).minutes(30).diagnosis("F33.1").bills("99213", "90833");
+      visits.add(i == 0 ? v.telehealth() : v);
+    }
+    for (int from = 0; from < visits.size(); from += 25) {
+      List<Visit> chunk = visits.subList(from, Math.min(visits.size(), from + 25));
+      HttpResponse<String> r = send("POST", "", Visits.transaction(chunk));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+    seeded.addAll(visits);
+
+    // what validation refuses, stored through Claim/$submit: two sessions without a time, two add-ons without an E/M
+    for (int i = 0; i < 2; i++) {
+      submit(sw("rpt-sw-untimed", JAN.plusDays(100L + i)).minutes(null).bills("90834"), "time-missing");
+      submit(visit("rpt-psych", PSYCHIATRIST, JAN.plusDays(120L + i)).minutes(45).diagnosis("F33.1").bills("90836"), "addon-without-primary");
+    }
+  }
+
+  static Visit sw(String practitioner, LocalDate date) {
+    return visit(practitioner, SOCIAL_WORKER, date);
+  }
+
+  void put(String id, String taxonomy, String family) throws Exception {
+    HttpResponse<String> r = send("PUT", "/Practitioner/" + id, Visits.practitioner(id, taxonomy, family));
+    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+  }
+
+  void submit(Visit v, String expectedRule) throws Exception {
+    HttpResponse<String> r = send("POST", "/Claim/$submit", Visits.submission(v));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    ClaimResponse cr = FHIR.newJsonParser().parseResource(ClaimResponse.class, r.body());
+    assertThat(cr.getError()).extracting(e -> e.getCode().getCodingFirstRep().getCode()).containsExactly(expectedRule);
+    seeded.add(v);
+  }
+
+  Parameters profile(String practitioner, String query) throws Exception {
+    HttpResponse<String> r = send("GET", "/Practitioner/" + practitioner + "/$coding-profile" + query, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return FHIR.newJsonParser().parseResource(Parameters.class, r.body());
+  }
+
+  Parameters profile2031(String practitioner) throws Exception {
+    return profile(practitioner, "?start=2031-01-01&end=2031-12-31");
+  }
+
+  static int integer(Parameters p, String name) {
+    return ((org.hl7.fhir.r4.model.IntegerType) p.getParameter(name).getValue()).getValue();
+  }
+
+  static Optional<ParametersParameterComponent> part(ParametersParameterComponent p, String name) {
+    return p.getPart().stream().filter(x -> x.getName().equals(name)).findFirst();
+  }
+
+  static BigDecimal decimal(ParametersParameterComponent p, String name) {
+    return ((org.hl7.fhir.r4.model.DecimalType) part(p, name).orElseThrow().getValue()).getValue();
+  }
+
+  /** The {@code code} parameters by code: count, share, peerShare, peerPercentile (null when absent). */
+  static Map<String, List<Object>> codes(Parameters p) {
+    Map<String, List<Object>> out = new LinkedHashMap<>();
+    for (ParametersParameterComponent c : p.getParameter()) {
+      if (c.getName().equals("code")) {
+        Coding coding = (Coding) part(c, "code").orElseThrow().getValue();
+        assertThat(coding.getSystem()).isEqualTo("http://www.ama-assn.org/go/cpt");
+        assertThat(coding.getDisplay()).isNotBlank();
+        List<Object> values = new ArrayList<>();
+        values.add(((org.hl7.fhir.r4.model.IntegerType) part(c, "count").orElseThrow().getValue()).getValue());
+        values.add(decimal(c, "share"));
+        values.add(part(c, "peerShare").map(x -> decimal(c, "peerShare")).orElse(null));
+        values.add(part(c, "peerPercentile").map(x -> decimal(c, "peerPercentile")).orElse(null));
+        out.put(coding.getCode(), values);
+      }
+    }
+    return out;
+  }
+
+  static List<Object> code(int count, String share, String peerShare, String percentile) {
+    List<Object> values = new ArrayList<>();
+    values.add(count);
+    values.add(new BigDecimal(share));
+    values.add(peerShare == null ? null : new BigDecimal(peerShare));
+    values.add(percentile == null ? null : new BigDecimal(percentile));
+    return values;
+  }
+
+  /** The signals as id, severity and text. */
+  static List<String[]> signals(Parameters p) {
+    List<String[]> out = new ArrayList<>();
+    for (ParametersParameterComponent s : p.getParameter()) {
+      if (s.getName().equals("signal")) {
+        out.add(
+            new String[] {
+              part(s, "id").orElseThrow().getValue().primitiveValue(),
+              part(s, "severity").orElseThrow().getValue().primitiveValue(),
+              part(s, "text").orElseThrow().getValue().primitiveValue()
+            });
+      }
+    }
+    return out;
+  }
+
+  /** The findings as rule to count and rate. */
+  static Map<String, List<Object>> findings(Parameters p) {
+    Map<String, List<Object>> out = new LinkedHashMap<>();
+    for (ParametersParameterComponent f : p.getParameter()) {
+      if (f.getName().equals("finding")) {
+        Coding rule = (Coding) part(f, "rule").orElseThrow().getValue();
+        assertThat(rule.getSystem()).isEqualTo("http://psychcode.org/fhir/CodeSystem/billing-rule");
+        out.put(rule.getCode(), List.of(((org.hl7.fhir.r4.model.IntegerType) part(f, "count").orElseThrow().getValue()).getValue(), decimal(f, "rate")));
+      }
+    }
+    return out;
+  }
+
+  static void sameDecimals(Map<String, List<Object>> actual, Map<String, List<Object>> expected) {
+    assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    expected.forEach(
+        (k, v) -> {
+          List<Object> a = actual.get(k);
+          for (int i = 0; i < v.size(); i++) {
+            if (v.get(i) instanceof BigDecimal d) {
+              assertThat((BigDecimal) a.get(i)).as(k + "[" + i + "]").isEqualByComparingTo(d);
+            } else {
+              assertThat(a.get(i)).as(k + "[" + i + "]").isEqualTo(v.get(i));
+            }
+          }
+        });
+  }
+
+  @Nested
+  class CodingProfile {
+
+    @Test
+    void theLongSessionBillerIsAboveThePeersNinetiethPercentileAndBunchedAtFiftyThreeMinutes() throws Exception {
+      Parameters p = profile2031("rpt-sw-long");
+
+      assertThat(integer(p, "claims")).isEqualTo(20);
+      assertThat(integer(p, "lines")).isEqualTo(20);
+      // peers: the 9 other social workers; 90837 shares 0, 0, .1, .2, .2, .3, .3, .3 (rising), .4; pooled 21 of 102
+      sameDecimals(
+          codes(p),
+          Map.of(
+              "90837", code(16, "0.8", "0.2059", "100.0"),
+              "90834", code(4, "0.2", "0.7941", "0.0")));
+      assertThat(findings(p)).isEmpty();
+      List<String[]> signals = signals(p);
+      assertThat(signals).extracting(s -> s[0]).containsExactly("long-session-share", "time-clustering");
+      assertThat(signals).extracting(s -> s[1]).containsExactly("warning", "warning");
+      assertThat(signals.get(0)[2])
+          .isEqualTo(
+              "90837 (53 minutes or more) is 80% of your individual psychotherapy sessions (16 of 20); the 90th percentile among your 9"
+                  + " peers (1041C0700X, Social Worker, Clinical) is 32%. A share this far above your peers' is what draws a payer's"
+                  + " review: each 90837 session's record must show 53 minutes or more.");
+      assertThat(signals.get(1)[2])
+          .isEqualTo(
+              "16 of your 16 90837 sessions with a recorded time (100%) lasted 53-55 minutes, just past the 53-minute minimum of 90837."
+                  + " Session times bunched at the threshold of a longer code are a pattern auditors look for: bill each session's time as"
+                  + " it was.");
+    }
+
+    @Test
+    void aShareEqualToThePeersNinetiethPercentileRaisesNothing() throws Exception {
+      // 0.4 against peers 0, 0, .1, .2, .2, .3, .3, .3, .8: the 90th percentile is .3 + .2 x .5 = .4 exactly
+      Parameters p = profile2031("rpt-sw-p6");
+
+      sameDecimals(codes(p), Map.of("90837", code(4, "0.4", "0.2946", "88.9"), "90834", code(6, "0.6", "0.7054", "11.1")));
+      assertThat(signals(p)).isEmpty();
+    }
+
+    @Test
+    void sessionsBilledWithoutATimeAreFindingsAndASignal() throws Exception {
+      Parameters p = profile2031("rpt-sw-untimed");
+
+      assertThat(integer(p, "claims")).isEqualTo(10);
+      assertThat(integer(p, "lines")).isEqualTo(10);
+      sameDecimals(findings(p), Map.of("time-missing", List.of(2, new BigDecimal("0.2"))));
+      assertThat(signals(p)).singleElement().satisfies(s -> {
+        assertThat(s[0]).isEqualTo("time-not-recorded");
+        assertThat(s[1]).isEqualTo("error");
+        assertThat(s[2]).startsWith("2 of your 10 sessions billed with a timed code (20%; 90834) have no recorded time");
+      });
+    }
+
+    @Test
+    void interactiveComplexityOnHalfTheSessionsIsFrequent() throws Exception {
+      Parameters p = profile2031("rpt-sw-complex");
+
+      assertThat(integer(p, "claims")).isEqualTo(12);
+      assertThat(integer(p, "lines")).isEqualTo(18);
+      // 90785 is 6 of the 18 lines; no peer bills it
+      sameDecimals(codes(p), Map.of("90834", code(12, "1", "0.6636", "94.4"), "90785", code(6, "0.3333", "0", "100.0")));
+      assertThat(signals(p)).singleElement().satisfies(s -> {
+        assertThat(s[0]).isEqualTo("interactive-complexity-frequent");
+        assertThat(s[2]).startsWith("90785 (interactive complexity) is billed with 6 of your 12 sessions that may carry it (50%); above 25%");
+      });
+    }
+
+    @Test
+    void aLongSessionShareRisingEveryMonthIsATrend() throws Exception {
+      Parameters p = profile2031("rpt-sw-rising");
+
+      assertThat(signals(p)).singleElement().satisfies(s -> {
+        assertThat(s[0]).isEqualTo("rising-trend");
+        assertThat(s[1]).isEqualTo("information");
+        assertThat(s[2])
+            .isEqualTo(
+                "Your share of 90837 among individual psychotherapy sessions rose every month for 4 months: 2031-01: 0% (0 of 5),"
+                    + " 2031-02: 20% (1 of 5), 2031-03: 40% (2 of 5), 2031-04: 60% (3 of 5). Check that the longer sessions are what the"
+                    + " records show.");
+      });
+      // from February on, three rises are not there any more
+      assertThat(signals(profile("rpt-sw-rising", "?start=2031-02-01&end=2031-12-31"))).extracting(s -> s[0]).doesNotContain("rising-trend");
+    }
+
+    @Test
+    void aPsychiatristAloneInTheTaxonomyIsComparedWithEveryoneAndAddOnsWithoutEmAreFlagged() throws Exception {
+      Parameters p = profile2031("rpt-psych");
+
+      assertThat(integer(p, "claims")).isEqualTo(5);
+      assertThat(integer(p, "lines")).isEqualTo(8);
+      // the add-on family (90833, 90836, 90838) has no line among the peers: no peer figures for it
+      sameDecimals(
+          codes(p),
+          Map.of(
+              "99213", code(3, "0.375", "0", "100.0"),
+              "90833", code(3, "0.6", null, null),
+              "90836", code(2, "0.4", null, null)));
+      sameDecimals(findings(p), Map.of("addon-without-primary", List.of(2, new BigDecimal("0.4"))));
+      assertThat(signals(p)).singleElement().satisfies(s -> {
+        assertThat(s[0]).isEqualTo("addon-without-em");
+        assertThat(s[1]).isEqualTo("error");
+        assertThat(s[2]).startsWith("2 psychotherapy add-on lines (2 \u00d7 90836) billed without an E/M visit on the same claim and date.");
+      });
+    }
+
+    @Test
+    void aYearOrAMonthStandsForAllItsDays() throws Exception {
+      assertThat(integer(profile("rpt-sw-rising", "?start=2031&end=2031"), "lines")).isEqualTo(20);
+      assertThat(integer(profile("rpt-sw-rising", "?start=2031-02&end=2031-03"), "lines")).isEqualTo(10);
+      assertThat(integer(profile("rpt-sw-rising", "?start=2031-04-01"), "lines")).isEqualTo(5);
+      assertThat(integer(profile("rpt-sw-rising", "?end=2030-12-31"), "lines")).isZero();
+    }
+
+    @Test
+    void anUnknownPractitionerIsNotFound() throws Exception {
+      HttpResponse<String> r = send("GET", "/Practitioner/rpt-nobody/$coding-profile?start=2031", null);
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, r.body()).getIssueFirstRep().getCode())
+          .isEqualTo(OperationOutcome.IssueType.NOTFOUND);
+    }
+
+    @Test
+    void badDatesAndUnknownParametersAreRefused() throws Exception {
+      for (String query : List.of("?start=2031-13-01", "?start=yesterday", "?start=2031-05-01&end=2031-04-30", "?period=2031", "?start=2031&start=2032")) {
+        HttpResponse<String> r = send("GET", "/Practitioner/rpt-sw-long/$coding-profile" + query, null);
+        assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(400);
+        assertThat(r.body()).as(query).contains("OperationOutcome").doesNotContain("Exception");
+      }
+    }
+  }
+}
