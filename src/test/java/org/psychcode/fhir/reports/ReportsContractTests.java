@@ -35,6 +35,7 @@ abstract class ReportsContractTests extends ServerTestBase {
 
   static final String SOCIAL_WORKER = "1041C0700X";
   static final String PSYCHIATRIST = "2084P0800X";
+  static final String PSYCHOLOGIST = "103T00000X";
   static final LocalDate JAN = LocalDate.of(2031, 1, 6);
 
   /** Every seeded visit, as the test's own count of what the server should report. */
@@ -50,6 +51,7 @@ abstract class ReportsContractTests extends ServerTestBase {
     put("rpt-sw-complex", SOCIAL_WORKER, "Complex");
     put("rpt-sw-rising", SOCIAL_WORKER, "Rising");
     put("rpt-psych", PSYCHIATRIST, "Addon");
+    put("rpt-family", PSYCHOLOGIST, "Family");
 
     List<Visit> visits = new ArrayList<>();
     // 16 of 20 sessions billed 90837, every one at 53-55 minutes; 4 at 45 minutes billed 90834
@@ -85,6 +87,11 @@ abstract class ReportsContractTests extends ServerTestBase {
     for (int i = 0; i < 3; i++) {
       Visit v = visit("rpt-psych", PSYCHIATRIST, JAN.plusDays(20L * i)).minutes(30).diagnosis("F33.1").bills("99213", "90833");
       visits.add(i == 0 ? v.telehealth() : v);
+    }
+    // a psychologist's family sessions with the patient, in July and August, one of them by telehealth
+    for (int i = 0; i < 3; i++) {
+      Visit v = visit("rpt-family", PSYCHOLOGIST, LocalDate.of(2031, 7 + i / 2, 10 + i)).session("family-with-patient").minutes(50).diagnosis("F43.10").bills("90847");
+      visits.add(i == 2 ? v.telehealth() : v);
     }
     for (int from = 0; from < visits.size(); from += 25) {
       List<Visit> chunk = visits.subList(from, Math.min(visits.size(), from + 25));
@@ -209,6 +216,250 @@ abstract class ReportsContractTests extends ServerTestBase {
             }
           }
         });
+  }
+
+  /** Posts visits in one transaction and answers the ids of what it created, by type (in the order posted). */
+  Map<String, List<String>> store(List<Visit> visits) throws Exception {
+    HttpResponse<String> r = send("POST", "", Visits.transaction(visits));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Map<String, List<String>> ids = new LinkedHashMap<>();
+    for (Bundle.BundleEntryComponent e : FHIR.newJsonParser().parseResource(Bundle.class, r.body()).getEntry()) {
+      String[] location = e.getResponse().getLocation().split("/");
+      ids.computeIfAbsent(location[0], k -> new ArrayList<>()).add(location[1]);
+    }
+    return ids;
+  }
+
+  /** The reporting rows follow every write: update, delete, a withdrawn status, an encounter corrected afterwards. */
+  @Nested
+  class RowsFollowTheStore {
+
+    static final LocalDate DAY = LocalDate.of(2032, 3, 2);
+
+    @Test
+    void anUpdatedClaimIsCountedAsItNowStandsAndADeletedOneNotAtAll() throws Exception {
+      put("rpt-upkeep-1", SOCIAL_WORKER, "Upkeep");
+      Map<String, List<String>> ids = store(List.of(sw("rpt-upkeep-1", DAY).minutes(45).bills("90834"), sw("rpt-upkeep-1", DAY.plusDays(1)).minutes(45).bills("90834")));
+      String first = ids.get("Claim").get(0);
+      assertThat(codes(profile("rpt-upkeep-1", "?start=2032")).keySet()).containsExactly("90834");
+
+      org.hl7.fhir.r4.model.Claim claim = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Claim.class, send("GET", "/Claim/" + first, null).body());
+      claim.getItemFirstRep().getProductOrService().getCodingFirstRep().setCode("90832");
+      String encounter = claim.getItemFirstRep().getEncounterFirstRep().getReference();
+      HttpResponse<String> enc = send("GET", "/" + encounter, null);
+      org.hl7.fhir.r4.model.Encounter e = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Encounter.class, enc.body());
+      e.getLength().setValue(30);
+      e.getPeriod().setEndElement(new org.hl7.fhir.r4.model.DateTimeType(DAY + "T10:30:00-05:00"));
+      assertThat(send("PUT", "/" + encounter, FHIR.newJsonParser().encodeResourceToString(e)).statusCode()).isEqualTo(200);
+      assertThat(send("PUT", "/Claim/" + first, FHIR.newJsonParser().encodeResourceToString(claim)).statusCode()).isEqualTo(200);
+      Parameters p = profile("rpt-upkeep-1", "?start=2032");
+      assertThat(integer(p, "lines")).isEqualTo(2);
+      assertThat(codes(p).keySet()).containsExactlyInAnyOrder("90832", "90834");
+
+      assertThat(send("DELETE", "/Claim/" + ids.get("Claim").get(1), null).statusCode()).isEqualTo(200);
+      p = profile("rpt-upkeep-1", "?start=2032");
+      assertThat(integer(p, "claims")).isEqualTo(1);
+      assertThat(codes(p).keySet()).containsExactly("90832");
+    }
+
+    @Test
+    void aCancelledOrEnteredInErrorClaimIsNotCounted() throws Exception {
+      put("rpt-upkeep-2", SOCIAL_WORKER, "Upkeep");
+      String id = store(List.of(sw("rpt-upkeep-2", DAY).minutes(45).bills("90834"))).get("Claim").get(0);
+      org.hl7.fhir.r4.model.Claim claim = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Claim.class, send("GET", "/Claim/" + id, null).body());
+      claim.setStatus(org.hl7.fhir.r4.model.Claim.ClaimStatus.ENTEREDINERROR);
+      assertThat(send("PUT", "/Claim/" + id, FHIR.newJsonParser().encodeResourceToString(claim)).statusCode()).isEqualTo(200);
+
+      assertThat(integer(profile("rpt-upkeep-2", "?start=2032"), "lines")).isZero();
+    }
+
+    @Test
+    void anEncounterGivenItsTimeAfterwardsClearsTheFindingAndTheSignal() throws Exception {
+      put("rpt-upkeep-3", SOCIAL_WORKER, "Upkeep");
+      HttpResponse<String> r = send("POST", "/Claim/$submit", Visits.submission(sw("rpt-upkeep-3", DAY).minutes(null).bills("90834")));
+      ClaimResponse cr = FHIR.newJsonParser().parseResource(ClaimResponse.class, r.body());
+      Parameters before = profile("rpt-upkeep-3", "?start=2032");
+      assertThat(findings(before)).containsOnlyKeys("time-missing");
+      assertThat(signals(before)).extracting(s -> s[0]).containsExactly("time-not-recorded");
+
+      String claimId = cr.getRequest().getReferenceElement().getIdPart();
+      org.hl7.fhir.r4.model.Claim claim = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Claim.class, send("GET", "/Claim/" + claimId, null).body());
+      String encounter = claim.getItemFirstRep().getEncounterFirstRep().getReference();
+      org.hl7.fhir.r4.model.Encounter e = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Encounter.class, send("GET", "/" + encounter, null).body());
+      e.getLength().setValue(45).setUnit("min").setSystem("http://unitsofmeasure.org").setCode("min");
+      assertThat(send("PUT", "/" + encounter, FHIR.newJsonParser().encodeResourceToString(e)).statusCode()).isEqualTo(200);
+
+      Parameters after = profile("rpt-upkeep-3", "?start=2032");
+      assertThat(findings(after)).isEmpty();
+      assertThat(signals(after)).isEmpty();
+    }
+
+    @Test
+    void aClaimPostedBeforeItsEncounterInOneTransactionReadsTheEncountersTime() throws Exception {
+      put("rpt-upkeep-4", SOCIAL_WORKER, "Upkeep");
+      List<String> entries = sw("rpt-upkeep-4", DAY).minutes(45).bills("90834").entries(true);
+      String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries.get(0) + "," + entries.get(2) + "," + entries.get(1) + "]}";
+      HttpResponse<String> r = send("POST", "", bundle);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+      Parameters p = profile("rpt-upkeep-4", "?start=2032");
+      assertThat(integer(p, "lines")).isEqualTo(1);
+      assertThat(findings(p)).isEmpty();
+      assertThat(signals(p)).isEmpty();
+    }
+  }
+
+  /** What the seeded visits bill in 2031, counted by the test itself: stratifier to stratum to lines. */
+  Map<String, Map<String, Integer>> expectedStrata() {
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    for (Visit v : seeded) {
+      for (String code : v.codes) {
+        out.computeIfAbsent("billed-code", k -> new java.util.TreeMap<>()).merge(code, 1, Integer::sum);
+        out.computeIfAbsent("session-type", k -> new java.util.TreeMap<>()).merge(v.sessionType, 1, Integer::sum);
+        out.computeIfAbsent("diagnosis-category", k -> new java.util.TreeMap<>()).merge(v.diagnosis.substring(0, 3), 1, Integer::sum);
+        out.computeIfAbsent("telehealth", k -> new java.util.TreeMap<>()).merge(v.telehealth ? "telehealth" : "in-person", 1, Integer::sum);
+        out.computeIfAbsent("month", k -> new java.util.TreeMap<>()).merge(java.time.YearMonth.from(v.date).toString(), 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Map<String, Integer>> strata(org.hl7.fhir.r4.model.MeasureReport mr) {
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    for (var s : mr.getGroupFirstRep().getStratifier()) {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      s.getStratum().forEach(st -> counts.put(st.getValue().getText(), st.getPopulationFirstRep().getCount()));
+      out.put(s.getCodeFirstRep().getText(), counts);
+    }
+    return out;
+  }
+
+  @Nested
+  class UtilizationMeasure {
+
+    static final String EVALUATE = "/Measure/behavioral-health-utilization/$evaluate-measure";
+
+    org.hl7.fhir.r4.model.MeasureReport evaluate(String query) throws Exception {
+      HttpResponse<String> r = send("GET", EVALUATE + query, null);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      return FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.MeasureReport.class, r.body());
+    }
+
+    @Test
+    void theSummaryCountsEveryLineOfTheYearByEachStratifier() throws Exception {
+      org.hl7.fhir.r4.model.MeasureReport mr = evaluate("?periodStart=2031-01-01&periodEnd=2031-12-31");
+
+      int lines = seeded.stream().mapToInt(v -> v.codes.size()).sum();
+      assertThat(mr.getType()).isEqualTo(org.hl7.fhir.r4.model.MeasureReport.MeasureReportType.SUMMARY);
+      assertThat(mr.getStatus()).isEqualTo(org.hl7.fhir.r4.model.MeasureReport.MeasureReportStatus.COMPLETE);
+      assertThat(mr.getMeasure()).isEqualTo("http://psychcode.org/fhir/Measure/behavioral-health-utilization");
+      assertThat(mr.getPeriod().getStartElement().getValueAsString()).isEqualTo("2031-01-01");
+      assertThat(mr.getPeriod().getEndElement().getValueAsString()).isEqualTo("2031-12-31");
+      assertThat(mr.getGroupFirstRep().getPopulationFirstRep().getCode().getCodingFirstRep().getCode()).isEqualTo("initial-population");
+      assertThat(mr.getGroupFirstRep().getPopulationFirstRep().getCount()).isEqualTo(lines);
+      assertThat(strata(mr)).isEqualTo(expectedStrata());
+      for (var s : mr.getGroupFirstRep().getStratifier()) {
+        assertThat(s.getStratum().stream().mapToInt(st -> st.getPopulationFirstRep().getCount()).sum()).as(s.getCodeFirstRep().getText()).isEqualTo(lines);
+      }
+      var code = mr.getGroupFirstRep().getStratifier().get(0).getStratum().stream().filter(st -> st.getValue().getText().equals("90847")).findFirst().orElseThrow();
+      assertThat(code.getValue().getCodingFirstRep().getSystem()).isEqualTo("http://www.ama-assn.org/go/cpt");
+    }
+
+    @Test
+    void theTotalAndEachCodeAgreeWithTheClaimsTheStoreAnswersToASearch() throws Exception {
+      Map<String, Integer> direct = new java.util.TreeMap<>();
+      String next = "/Claim?created=ge2031-01-01&created=le2031-12-31&_count=200";
+      while (next != null) {
+        Bundle page = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", next, null).body());
+        for (Bundle.BundleEntryComponent e : page.getEntry()) {
+          org.hl7.fhir.r4.model.Claim c = (org.hl7.fhir.r4.model.Claim) e.getResource();
+          c.getItem().forEach(i -> direct.merge(i.getProductOrService().getCodingFirstRep().getCode(), 1, Integer::sum));
+        }
+        next = page.getLink("next") == null ? null : page.getLink("next").getUrl();
+      }
+      org.hl7.fhir.r4.model.MeasureReport mr = evaluate("?periodStart=2031&periodEnd=2031");
+
+      assertThat(mr.getGroupFirstRep().getPopulationFirstRep().getCount()).isEqualTo(direct.values().stream().mapToInt(Integer::intValue).sum());
+      assertThat(strata(mr).get("billed-code")).isEqualTo(direct);
+    }
+
+    @Test
+    void acceptTextCsvAnswersTheSameCountsAsCsv() throws Exception {
+      HttpResponse<String> r = send("GET", EVALUATE + "?periodStart=2031-01-01&periodEnd=2031-12-31", null, "Accept", "text/csv");
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+      List<String> rows = r.body().lines().toList();
+      assertThat(rows.get(0)).isEqualTo("stratifier,stratum,display,count");
+      assertThat(rows.get(1)).isEqualTo("initial-population,,Claim lines from 2031-01-01 to 2031-12-31," + seeded.stream().mapToInt(v -> v.codes.size()).sum());
+      Map<String, Map<String, Integer>> csv = new LinkedHashMap<>();
+      for (String row : rows.subList(2, rows.size())) {
+        List<String> f = csvFields(row);
+        csv.computeIfAbsent(f.get(0), k -> new java.util.TreeMap<>()).put(f.get(1), Integer.parseInt(f.get(3)));
+      }
+      assertThat(csv).isEqualTo(expectedStrata());
+      assertThat(r.body()).contains("90834,\"Individual psychotherapy, about 45 min\",");
+    }
+
+    @Test
+    void aPostedParametersAsksTheSame() throws Exception {
+      String body = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"periodStart\",\"valueDate\":\"2031-07-01\"},"
+          + "{\"name\":\"periodEnd\",\"valueDate\":\"2031-08-31\"},{\"name\":\"reportType\",\"valueCode\":\"summary\"}]}";
+      HttpResponse<String> r = send("POST", EVALUATE, body);
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      org.hl7.fhir.r4.model.MeasureReport mr = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.MeasureReport.class, r.body());
+      assertThat(strata(mr).get("billed-code")).isEqualTo(Map.of("90847", 3));
+      assertThat(strata(mr).get("telehealth")).isEqualTo(Map.of("in-person", 2, "telehealth", 1));
+      assertThat(strata(mr).get("session-type")).isEqualTo(Map.of("family-with-patient", 3));
+      assertThat(strata(mr).get("month")).isEqualTo(Map.of("2031-07", 2, "2031-08", 1));
+    }
+
+    @Test
+    void theMeasureIsPublishedAndWhatCannotBeEvaluatedIsRefused() throws Exception {
+      HttpResponse<String> measure = send("GET", "/Measure/behavioral-health-utilization", null);
+      assertThat(measure.statusCode()).isEqualTo(200);
+      assertThat(FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Measure.class, measure.body()).getUrl())
+          .isEqualTo("http://psychcode.org/fhir/Measure/behavioral-health-utilization");
+
+      assertThat(send("GET", "/Measure/other/$evaluate-measure?periodStart=2031&periodEnd=2031", null).statusCode()).isEqualTo(404);
+      for (String query : List.of("", "?periodStart=2031", "?periodStart=2031&periodEnd=2030", "?periodStart=2031&periodEnd=2031&reportType=subject-list",
+          "?periodStart=2031&periodEnd=2031&subject=Patient/1", "?periodStart=soon&periodEnd=2031")) {
+        HttpResponse<String> r = send("GET", EVALUATE + query, null);
+        assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(400);
+        assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, r.body()).getIssueFirstRep().getSeverity())
+            .isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+      }
+    }
+  }
+
+  /** The fields of one CSV row (RFC 4180 quoting). */
+  static List<String> csvFields(String row) {
+    List<String> out = new ArrayList<>();
+    StringBuilder f = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < row.length(); i++) {
+      char c = row.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < row.length() && row.charAt(i + 1) == '"') {
+          f.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          f.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        out.add(f.toString());
+        f.setLength(0);
+      } else {
+        f.append(c);
+      }
+    }
+    out.add(f.toString());
+    return out;
   }
 
   @Nested
