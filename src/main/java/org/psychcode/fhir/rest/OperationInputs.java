@@ -10,6 +10,7 @@ import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Reference;
 import org.psychcode.fhir.store.StoreErrors;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +37,20 @@ class OperationInputs {
    * in {@code repeatable}, is refused.
    */
   Map<String, List<String>> read(RequestDetails rd, String operation, Set<String> accepted, Set<String> repeatable) {
+    Map<String, List<String>> out = all(rd, operation);
+    out.forEach((name, values) -> {
+      if (!accepted.contains(name)) {
+        throw StoreErrors.invalid(operation + " has no parameter '" + name + "': it takes " + String.join(", ", accepted.stream().sorted().toList()) + ".");
+      }
+      if (values.size() > 1 && !repeatable.contains(name)) {
+        throw StoreErrors.invalid(operation + " takes one " + name + ", not " + values.size() + ".");
+      }
+    });
+    return out;
+  }
+
+  /** Every parameter given, with its values in order (a Reference's value is its reference). */
+  Map<String, List<String>> all(RequestDetails rd, String operation) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     rd.getParameters().forEach((name, values) -> {
       if (!SERVER.contains(name)) {
@@ -48,23 +63,20 @@ class OperationInputs {
       IBaseResource body = requests.body(rd);
       if (body instanceof Parameters p) {
         for (Parameters.ParametersParameterComponent part : p.getParameter()) {
-          if (!(part.getValue() instanceof PrimitiveType<?> value) || !value.hasValue()) {
-            throw StoreErrors.invalid(operation + " takes its parameter '" + part.getName() + "' as a value (valueDate, valueString, ...).");
+          String value;
+          if (part.getValue() instanceof PrimitiveType<?> primitive && primitive.hasValue()) {
+            value = primitive.getValueAsString();
+          } else if (part.getValue() instanceof Reference ref && ref.hasReference()) {
+            value = ref.getReference();
+          } else {
+            throw StoreErrors.invalid(operation + " takes its parameter '" + part.getName() + "' as a value (valueDate, valueString, valueReference, ...).");
           }
-          out.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(value.getValueAsString());
+          out.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(value);
         }
       } else if (body != null) {
         throw StoreErrors.invalid(operation + " takes its parameters in the query or in a Parameters body, not in a " + body.fhirType() + ".");
       }
     }
-    out.forEach((name, values) -> {
-      if (!accepted.contains(name)) {
-        throw StoreErrors.invalid(operation + " has no parameter '" + name + "': it takes " + String.join(", ", accepted.stream().sorted().toList()) + ".");
-      }
-      if (values.size() > 1 && !repeatable.contains(name)) {
-        throw StoreErrors.invalid(operation + " takes one " + name + ", not " + values.size() + ".");
-      }
-    });
     return out;
   }
 

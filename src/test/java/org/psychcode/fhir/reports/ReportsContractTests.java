@@ -433,6 +433,222 @@ abstract class ReportsContractTests extends ServerTestBase {
     }
   }
 
+  // ---- bulk export ------------------------------------------------------------------------------------------
+
+  /** A finished export: its manifest, and each file's lines parsed, by file url. */
+  record Export(com.fasterxml.jackson.databind.JsonNode manifest, Map<String, List<org.hl7.fhir.r4.model.Resource>> files) {
+
+    List<com.fasterxml.jackson.databind.JsonNode> entries(String field) {
+      List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+      manifest.path(field).forEach(out::add);
+      return out;
+    }
+
+    /** Type/id of every resource in the output files of one type, in the order read. */
+    List<String> ids(String type) {
+      List<String> out = new ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode e : entries("output")) {
+        if (e.path("type").asText().equals(type)) {
+          files.get(e.path("url").asText()).forEach(r -> out.add(r.fhirType() + "/" + r.getIdElement().getIdPart()));
+        }
+      }
+      return out;
+    }
+
+    java.util.Set<String> types() {
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      entries("output").forEach(e -> out.add(e.path("type").asText()));
+      return out;
+    }
+  }
+
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON_READER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Kicks an export off and answers its status URL. */
+  String kickOff(String path) throws Exception {
+    HttpResponse<String> r = send("GET", path, null, "Prefer", "respond-async", "Accept", "application/fhir+json");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return r.headers().firstValue("Content-Location").orElseThrow();
+  }
+
+  /** Polls the status URL (of this server or another) until the manifest comes, then downloads every file. */
+  Export finish(String status) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    HttpResponse<String> r = send("GET", status, null);
+    while (r.statusCode() == 202) {
+      assertThat(r.headers().firstValue("X-Progress")).isPresent();
+      assertThat(r.headers().firstValue("Retry-After")).isPresent();
+      assertThat(System.currentTimeMillis()).as("the export finishes").isLessThan(deadline);
+      Thread.sleep(100);
+      r = send("GET", status, null);
+    }
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(r.headers().firstValue("Expires")).isPresent();
+    com.fasterxml.jackson.databind.JsonNode manifest = JSON_READER.readTree(r.body());
+    Map<String, List<org.hl7.fhir.r4.model.Resource>> files = new LinkedHashMap<>();
+    for (String field : List.of("output", "deleted", "error")) {
+      for (com.fasterxml.jackson.databind.JsonNode e : manifest.path(field)) {
+        String url = e.path("url").asText();
+        HttpResponse<String> f = send("GET", url, null, "Accept", "application/fhir+ndjson");
+        assertThat(f.statusCode()).as(f.body()).isEqualTo(200);
+        assertThat(f.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+ndjson");
+        List<org.hl7.fhir.r4.model.Resource> lines = new ArrayList<>();
+        for (String line : f.body().split("\n")) {
+          if (!line.isEmpty()) {
+            org.hl7.fhir.r4.model.Resource res = (org.hl7.fhir.r4.model.Resource) FHIR.newJsonParser().parseResource(line);
+            assertThat(res.fhirType()).isEqualTo(e.path("type").asText());
+            lines.add(res);
+          }
+        }
+        assertThat(f.body()).as("NDJSON: one resource a line, each line ended").endsWith("\n");
+        assertThat((long) lines.size()).as(url).isEqualTo(e.path("count").asLong());
+        files.put(url, lines);
+      }
+    }
+    return new Export(manifest, files);
+  }
+
+  /** Every current resource of a type, as Type/id, by paging through a search. */
+  java.util.Set<String> stored(String type, String query) throws Exception {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    String next = "/" + type + "?_count=1000" + query;
+    while (next != null) {
+      Bundle page = FHIR.newJsonParser().parseResource(Bundle.class, send("GET", next, null).body());
+      page.getEntry().forEach(e -> out.add(type + "/" + e.getResource().getIdElement().getIdPart()));
+      next = page.getLink("next") == null ? null : page.getLink("next").getUrl();
+    }
+    return out;
+  }
+
+  @Nested
+  class BulkExport {
+
+    static final LocalDate DAY = LocalDate.of(2033, 5, 10);
+
+    @Test
+    void aSystemExportHoldsEveryStoredResourceOnceAsParseableNdjson() throws Exception {
+      String status = kickOff("/$export");
+      Export export = finish(status);
+
+      assertThat(export.manifest().path("requiresAccessToken").asBoolean()).isFalse();
+      assertThat(export.manifest().path("request").asText()).isEqualTo(base() + "/$export");
+      assertThat(export.manifest().path("transactionTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*");
+      assertThat(export.entries("error")).isEmpty();
+      assertThat(export.manifest().has("deleted")).isFalse();
+      for (String type : List.of("Patient", "Practitioner", "Encounter", "Claim", "ClaimResponse")) {
+        List<String> ids = export.ids(type);
+        assertThat(ids).as(type + " once each").doesNotHaveDuplicates();
+        assertThat(new java.util.TreeSet<>(ids)).as(type).isEqualTo(stored(type, ""));
+      }
+      assertThat(export.ids("Practitioner")).contains("Practitioner/rpt-sw-long", "Practitioner/rpt-psych");
+    }
+
+    @Test
+    void sinceHoldsWhatChangedAfterItAndListsWhatWasDeleted() throws Exception {
+      put("rpt-export", SOCIAL_WORKER, "Export");
+      Map<String, List<String>> before = store(List.of(sw("rpt-export", DAY).minutes(45).bills("90834")));
+      String since = finish(kickOff("/$export?_type=Claim")).manifest().path("transactionTime").asText();
+
+      Map<String, List<String>> after = store(List.of(sw("rpt-export", DAY.plusDays(1)).minutes(45).bills("90834")));
+      put("rpt-export", SOCIAL_WORKER, "Exported");
+      assertThat(send("DELETE", "/Claim/" + before.get("Claim").get(0), null).statusCode()).isEqualTo(200);
+      Export export = finish(kickOff("/$export?_since=" + since.replace("+", "%2B")));
+
+      assertThat(export.types()).containsExactlyInAnyOrder("Patient", "Encounter", "Claim", "Practitioner");
+      assertThat(export.ids("Patient")).containsExactly("Patient/" + after.get("Patient").get(0));
+      assertThat(export.ids("Encounter")).containsExactly("Encounter/" + after.get("Encounter").get(0));
+      assertThat(export.ids("Claim")).containsExactly("Claim/" + after.get("Claim").get(0));
+      assertThat(export.ids("Practitioner")).containsExactly("Practitioner/rpt-export");
+      List<org.hl7.fhir.r4.model.Resource> deleted = export.files().get(export.entries("deleted").get(0).path("url").asText());
+      assertThat(deleted).singleElement().satisfies(b -> {
+        Bundle bundle = (Bundle) b;
+        assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+        assertThat(bundle.getEntryFirstRep().getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.DELETE);
+        assertThat(bundle.getEntryFirstRep().getRequest().getUrl()).isEqualTo("Claim/" + before.get("Claim").get(0));
+      });
+    }
+
+    @Test
+    void aGroupExportHoldsItsMembersCompartmentsOnly() throws Exception {
+      put("rpt-group", SOCIAL_WORKER, "Group");
+      List<Visit> visits = List.of(sw("rpt-group", DAY).minutes(45).bills("90834"), sw("rpt-group", DAY).minutes(50).bills("90834"), sw("rpt-group", DAY).minutes(40).bills("90834"));
+      Map<String, List<String>> ids = store(visits);
+      List<String> members = ids.get("Patient").subList(0, 2);
+      String group =
+          "{\"resourceType\":\"Group\",\"type\":\"person\",\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/" + members.get(0)
+              + "\"}},{\"entity\":{\"reference\":\"Patient/" + members.get(1) + "\"}}]}";
+      HttpResponse<String> created = send("POST", "/Group", group);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String groupId = FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.Group.class, created.body()).getIdElement().getIdPart();
+
+      Export export = finish(kickOff("/Group/" + groupId + "/$export"));
+
+      assertThat(export.types()).containsExactlyInAnyOrder("Patient", "Encounter", "Claim", "Group");
+      assertThat(export.ids("Patient")).containsExactlyInAnyOrder("Patient/" + members.get(0), "Patient/" + members.get(1));
+      assertThat(export.ids("Encounter")).containsExactlyInAnyOrder("Encounter/" + ids.get("Encounter").get(0), "Encounter/" + ids.get("Encounter").get(1));
+      assertThat(export.ids("Claim")).containsExactlyInAnyOrder("Claim/" + ids.get("Claim").get(0), "Claim/" + ids.get("Claim").get(1));
+      assertThat(export.ids("Group")).containsExactly("Group/" + groupId);
+
+      String onlyClaims = finish(kickOff("/Group/" + groupId + "/$export?_type=Claim,Patient")).manifest().path("output").toString();
+      assertThat(onlyClaims).contains("\"Claim\"").contains("\"Patient\"").doesNotContain("Encounter");
+    }
+
+    @Test
+    void aPatientExportHoldsEveryPatientsCompartmentAndNothingOutsideIt() throws Exception {
+      Export export = finish(kickOff("/Patient/$export"));
+
+      assertThat(export.types()).doesNotContain("Practitioner", "Organization", "PractitionerRole").contains("Patient", "Encounter", "Claim");
+      assertThat(new java.util.TreeSet<>(export.ids("Encounter"))).isEqualTo(stored("Encounter", ""));
+      assertThat(new java.util.TreeSet<>(export.ids("Patient"))).isEqualTo(stored("Patient", ""));
+
+      String body = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\",\"valueString\":\"Patient,Claim\"},"
+          + "{\"name\":\"patient\",\"valueReference\":{\"reference\":\"Patient/" + stored("Patient", "").iterator().next().substring(8) + "\"}}]}";
+      HttpResponse<String> posted = send("POST", "/Patient/$export", body, "Prefer", "respond-async");
+      assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+      Export one = finish(posted.headers().firstValue("Content-Location").orElseThrow());
+      assertThat(one.ids("Patient")).hasSize(1);
+      assertThat(one.manifest().path("request").asText()).isEqualTo(base() + "/Patient/$export");
+    }
+
+    @Test
+    void aCancelledExportIsGone() throws Exception {
+      String status = kickOff("/$export");
+
+      HttpResponse<String> cancelled = send("DELETE", status, null);
+      assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
+      HttpResponse<String> after = send("GET", status, null);
+      assertThat(after.statusCode()).isEqualTo(404);
+      assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, after.body()).getIssueFirstRep().getCode())
+          .isEqualTo(OperationOutcome.IssueType.NOTFOUND);
+      assertThat(send("DELETE", status, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void whatTheServerCannotExportIsRefusedUnlessTheClientIsLenient() throws Exception {
+      assertThat(send("GET", "/$export", null).statusCode()).as("without Prefer: respond-async").isEqualTo(400);
+      for (String query : List.of("?_type=Nonsense", "?_outputFormat=text/csv", "?_typeFilter=Claim%3Fstatus%3Dactive", "?_elements=id", "?_since=soon", "?includeAssociatedData=LatestProvenanceResources")) {
+        HttpResponse<String> r = send("GET", "/$export" + query, null, "Prefer", "respond-async");
+        assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(400);
+        assertThat(FHIR.newJsonParser().parseResource(OperationOutcome.class, r.body()).getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+      }
+      assertThat(send("GET", "/Patient/$export?_type=Practitioner", null, "Prefer", "respond-async").statusCode()).isEqualTo(400);
+      assertThat(send("GET", "/Group/rpt-no-such-group/$export", null, "Prefer", "respond-async").statusCode()).isEqualTo(404);
+      assertThat(send("GET", "/$export-poll-status?_jobId=nope", null).statusCode()).isEqualTo(404);
+
+      HttpResponse<String> lenient = send("GET", "/$export?_type=Practitioner,Nonsense&_elements=id", null, "Prefer", "respond-async, handling=lenient");
+      assertThat(lenient.statusCode()).as(lenient.body()).isEqualTo(202);
+      Export export = finish(lenient.headers().firstValue("Content-Location").orElseThrow());
+      assertThat(export.types()).containsExactly("Practitioner");
+      List<String> notes = new ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode e : export.entries("error")) {
+        assertThat(e.path("type").asText()).isEqualTo("OperationOutcome");
+        export.files().get(e.path("url").asText()).forEach(oo -> notes.add(((OperationOutcome) oo).getIssueFirstRep().getDiagnostics()));
+      }
+      assertThat(notes).hasSize(2).anyMatch(n -> n.contains("Nonsense")).anyMatch(n -> n.contains("_elements"));
+    }
+  }
+
   /** The fields of one CSV row (RFC 4180 quoting). */
   static List<String> csvFields(String row) {
     List<String> out = new ArrayList<>();
