@@ -174,6 +174,11 @@ class ReportQueries {
         w.args().toArray());
   }
 
+  /** The latest date of service of any line, if there is one. */
+  Optional<java.time.LocalDate> latestServiceDate() {
+    return Optional.ofNullable(jdbc.queryForObject("SELECT MAX(service_date) FROM report_claim_line", java.time.LocalDate.class));
+  }
+
   /** Every line of the period (with or without a practitioner) counted by its five strata at once. */
   List<Cell> utilization(Period period) {
     Where w = Where.of(period);

@@ -54,6 +54,12 @@ public class UtilizationReport {
     registry.codeSystem(Systems.ICD_10_CM).ifPresent(cs -> cs.concepts().forEach(c -> diagnoses.put(c.code(), c.display())));
   }
 
+  /** The calendar year of the latest date of service stored (this year when nothing is stored): what the pages show first. */
+  public Period latestYear() {
+    int year = queries.latestServiceDate().map(java.time.LocalDate::getYear).orElse(java.time.LocalDate.now().getYear());
+    return new Period(java.time.LocalDate.of(year, 1, 1), java.time.LocalDate.of(year, 12, 31));
+  }
+
   public Report report(Period period) {
     List<Cell> cells = queries.utilization(period);
     int total = cells.stream().mapToInt(Cell::lines).sum();

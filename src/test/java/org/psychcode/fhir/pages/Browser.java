@@ -93,6 +93,38 @@ final class Browser {
     }
   }
 
+  /**
+   * What is wrong with the page the driver shows: sideways scrolling, and axe-core's serious or critical violations
+   * (each prefixed with {@code what}); the whole page is saved as a screenshot to {@code shot}.
+   */
+  @SuppressWarnings("unchecked")
+  static List<String> check(ChromeDriver driver, String axeScript, String what, Path shot, int[] size) throws IOException {
+    List<String> problems = new java.util.ArrayList<>();
+    org.openqa.selenium.JavascriptExecutor js = driver;
+    Number scroll = (Number) js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    if (scroll.intValue() > 0) {
+      problems.add(what + " scrolls sideways by " + scroll + " px");
+    }
+    js.executeScript(axeScript);
+    List<Map<String, Object>> violations =
+        (List<Map<String, Object>>)
+            js.executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                    + "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+                    + "  done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
+                    + "    .map(function (v) { return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}; }));"
+                    + "}).catch(function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]); });");
+    violations.forEach(v -> problems.add(what + ": " + v));
+    long height = ((Number) js.executeScript("return document.documentElement.scrollHeight;")).longValue();
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(size[0], (int) Math.min(height, 2400)));
+    js.executeScript("window.scrollTo(0, 0);");
+    Path taken = driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath();
+    Files.createDirectories(shot.getParent());
+    Files.copy(taken, shot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(size[0], size[1]));
+    return problems;
+  }
+
   private static boolean run(List<String> command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

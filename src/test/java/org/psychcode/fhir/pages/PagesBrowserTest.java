@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,9 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -194,28 +190,7 @@ class PagesBrowserTest extends ServerTestBase {
               waiting(driver).until(ExpectedConditions.visibilityOfElementLocated(By.id("results-section")));
             }
           }
-          JavascriptExecutor js = driver;
-          Number scroll = (Number) js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-          if (scroll.intValue() > 0) {
-            problems.add(name + " at " + width + " width scrolls sideways by " + scroll + " px");
-          }
-          js.executeScript(axe.value());
-          @SuppressWarnings("unchecked")
-          List<Map<String, Object>> violations =
-              (List<Map<String, Object>>)
-                  js.executeAsyncScript(
-                      "var done = arguments[arguments.length - 1];"
-                          + "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
-                          + "  done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
-                          + "    .map(function (v) { return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}; }));"
-                          + "}).catch(function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]); });");
-          violations.forEach(v -> problems.add(name + " at " + width + " width: " + v));
-          long height = ((Number) js.executeScript("return document.documentElement.scrollHeight;")).longValue();
-          driver.manage().window().setSize(new Dimension(size[0], (int) Math.min(height, 2400)));
-          js.executeScript("window.scrollTo(0, 0);");
-          Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-          Files.copy(shot, SHOTS.resolve(name + "-" + width + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          driver.manage().window().setSize(new Dimension(size[0], size[1]));
+          problems.addAll(Browser.check(driver, axe.value(), name + " at " + width + " width", SHOTS.resolve(name + "-" + width + ".png"), size));
         }
       } finally {
         driver.quit();

@@ -1,7 +1,7 @@
 package org.psychcode.fhir.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.psychcode.fhir.reports.Visits.visit;
+import static org.psychcode.fhir.support.Visits.visit;
 
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.psychcode.fhir.reports.Visits.Visit;
+import org.psychcode.fhir.support.Visits;
+import org.psychcode.fhir.support.Visits.Visit;
 import org.psychcode.fhir.support.ServerTestBase;
 
 /**
@@ -646,6 +647,50 @@ abstract class ReportsContractTests extends ServerTestBase {
         export.files().get(e.path("url").asText()).forEach(oo -> notes.add(((OperationOutcome) oo).getIssueFirstRep().getDiagnostics()));
       }
       assertThat(notes).hasSize(2).anyMatch(n -> n.contains("Nonsense")).anyMatch(n -> n.contains("_elements"));
+    }
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired javax.sql.DataSource dataSource;
+
+  /** Two servers on one database, as behind a load balancer: a job is the database's, not a server's. */
+  @Nested
+  class TwoServersOnOneDatabase {
+
+    @Test
+    void eitherServerAnswersTheStatusServesTheFilesAndFinishesAJobTheOtherLeft() throws Exception {
+      com.zaxxer.hikari.HikariDataSource hikari = (com.zaxxer.hikari.HikariDataSource) dataSource;
+      try (org.springframework.context.ConfigurableApplicationContext other =
+          new org.springframework.boot.builder.SpringApplicationBuilder(org.psychcode.fhir.PsychCodeApplication.class)
+              .run(
+                  "--server.port=0",
+                  "--spring.datasource.url=" + hikari.getJdbcUrl(),
+                  "--spring.datasource.username=" + hikari.getUsername(),
+                  "--spring.datasource.password=" + (hikari.getPassword() == null ? "" : hikari.getPassword()),
+                  "--psychcode.validation.warm-up=off",
+                  "--psychcode.terminology.warm-up-millis=0")) {
+        int otherPort = ((org.springframework.boot.web.context.WebServerApplicationContext) other).getWebServer().getPort();
+        String otherBase = "http://localhost:" + otherPort + "/fhir";
+
+        String status = kickOff("/$export?_type=Practitioner,Claim");
+        Export here = finish(status);
+        Export there = finish(status.replace(base(), otherBase));
+        assertThat(there.entries("output")).allSatisfy(e -> assertThat(e.path("url").asText()).startsWith(otherBase + "/"));
+        assertThat(there.ids("Claim")).isEqualTo(here.ids("Claim"));
+        assertThat(there.ids("Practitioner")).isEqualTo(here.ids("Practitioner"));
+
+        // a job whose server stopped before it finished: its claim lapses, and a server that is running takes it over
+        String jobId = status.substring(status.indexOf("_jobId=") + 7);
+        org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+        jdbc.update("UPDATE export_job SET state = 'running', owner = 'a-stopped-server', lease_until = 0 WHERE job_id = ?", jobId);
+        jdbc.update("DELETE FROM export_file WHERE job_id = ?", jobId);
+        assertThat(send("GET", status, null).statusCode()).isEqualTo(202);
+        Export resumed = finish(status.replace(base(), otherBase));
+        assertThat(resumed.ids("Claim")).isEqualTo(here.ids("Claim"));
+        assertThat(jdbc.queryForObject("SELECT owner FROM export_job WHERE job_id = ?", String.class, jobId)).isNotEqualTo("a-stopped-server");
+
+        assertThat(send("DELETE", status.replace(base(), otherBase), null).statusCode()).isEqualTo(202);
+        assertThat(send("GET", status, null).statusCode()).isEqualTo(404);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-package org.psychcode.fhir.reports;
+package org.psychcode.fhir.support;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -10,29 +10,29 @@ import java.util.UUID;
  * its session type, class and minutes, and a Claim billing it, its care team the Practitioner with a NUCC taxonomy.
  * Each visit remembers what it bills, so a test can count what the server should.
  */
-final class Visits {
+public final class Visits {
 
-  static final String MRN = "http://example.org/fhir/mrn";
+  public static final String MRN = "http://example.org/fhir/mrn";
 
   private Visits() {}
 
   /** A practitioner as stored: PUT with the test's own id. */
-  static String practitioner(String id, String taxonomy, String family) {
+  public static String practitioner(String id, String taxonomy, String family) {
     return "{\"resourceType\":\"Practitioner\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"" + family + "\",\"given\":[\"Test\"]}],"
         + "\"qualification\":[{\"code\":{\"coding\":[{\"system\":\"http://nucc.org/provider-taxonomy\",\"code\":\"" + taxonomy + "\"}]}}]}";
   }
 
   /** One session and the lines billed for it. */
-  static final class Visit {
-    final String practitioner;
-    final String taxonomy;
-    final LocalDate date;
-    String sessionType = "individual";
-    Integer minutes;
-    boolean telehealth;
-    String diagnosis = "F41.1";
-    String patientMrn = "MRN-" + UUID.randomUUID();
-    final List<String> codes = new ArrayList<>();
+  public static final class Visit {
+    public final String practitioner;
+    public final String taxonomy;
+    public final LocalDate date;
+    public String sessionType = "individual";
+    public Integer minutes;
+    public boolean telehealth;
+    public String diagnosis = "F41.1";
+    public String patientMrn = "MRN-" + UUID.randomUUID();
+    public final List<String> codes = new ArrayList<>();
 
     Visit(String practitioner, String taxonomy, LocalDate date) {
       this.practitioner = practitioner;
@@ -40,32 +40,32 @@ final class Visits {
       this.date = date;
     }
 
-    Visit minutes(Integer m) {
+    public Visit minutes(Integer m) {
       this.minutes = m;
       return this;
     }
 
-    Visit session(String type) {
+    public Visit session(String type) {
       this.sessionType = type;
       return this;
     }
 
-    Visit telehealth() {
+    public Visit telehealth() {
       this.telehealth = true;
       return this;
     }
 
-    Visit diagnosis(String icd) {
+    public Visit diagnosis(String icd) {
       this.diagnosis = icd;
       return this;
     }
 
-    Visit patient(String mrn) {
+    public Visit patient(String mrn) {
       this.patientMrn = mrn;
       return this;
     }
 
-    Visit bills(String... codes) {
+    public Visit bills(String... codes) {
       this.codes.addAll(List.of(codes));
       return this;
     }
@@ -75,7 +75,7 @@ final class Visits {
     }
 
     /** The visit's three resources as entries of a transaction (or, with {@code transaction} false, a collection). */
-    List<String> entries(boolean transaction) {
+    public List<String> entries(boolean transaction) {
       String u = "urn:uuid:" + UUID.randomUUID();
       String patient = u.substring(0, u.length() - 2) + "01";
       String encounter = u.substring(0, u.length() - 2) + "05";
@@ -127,19 +127,19 @@ final class Visits {
     }
   }
 
-  static Visit visit(String practitioner, String taxonomy, LocalDate date) {
+  public static Visit visit(String practitioner, String taxonomy, LocalDate date) {
     return new Visit(practitioner, taxonomy, date);
   }
 
   /** The visits as one transaction Bundle. */
-  static String transaction(List<Visit> visits) {
+  public static String transaction(List<Visit> visits) {
     List<String> entries = new ArrayList<>();
     visits.forEach(v -> entries.addAll(v.entries(true)));
     return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + String.join(",", entries) + "]}";
   }
 
   /** One visit as the Bundle {@code Claim/$submit} takes (stored whatever its findings). */
-  static String submission(Visit visit) {
+  public static String submission(Visit visit) {
     return "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + String.join(",", visit.entries(false)) + "]}";
   }
 
