@@ -202,10 +202,14 @@ final class Designations {
     return new ArrayList<>(seen);
   }
 
+  /**
+   * The status of the designation with this value, as a message names it: a designation the standards-status
+   * extension marks {@code withdrawn} is reported as {@code deprecated}, as tx.fhir.org reports it.
+   */
   String statusOf(String display) {
     for (Designation d : items) {
       if (display.equals(d.value())) {
-        return d.status() == null ? "" : d.status();
+        return d.status() == null ? "" : "withdrawn".equals(d.status()) ? "deprecated" : d.status();
       }
     }
     return "";

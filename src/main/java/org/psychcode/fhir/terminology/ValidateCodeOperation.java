@@ -10,7 +10,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -125,23 +124,8 @@ final class ValidateCodeOperation {
     return valueSet(req, instance, OperationParameters.VALUESET_VALIDATE_CODE);
   }
 
-  /**
-   * With the ValueSet sent in the request (the {@code valueSet} resource parameter), the issues carry their
-   * {@code expression} but no {@code location}, as HL7's reference terminology server answers: every test of
-   * HL7's terminology-ecosystem suite that sends the ValueSet this way expects no {@code location}, and none
-   * expects one. ({@code location} is deprecated in favour of {@code expression} since R4; with a ValueSet
-   * named by {@code url} the suite mostly expects both, and both are kept.)
-   */
   Parameters valueSet(TxRequest req, ValueSet instance, OperationParameters table) {
-    Parameters answer = checkInValueSet(req, instance, table);
-    if (instance == null && req.resource("valueSet") instanceof ValueSet) {
-      for (Parameters.ParametersParameterComponent p : answer.getParameter()) {
-        if ("issues".equals(p.getName()) && p.getResource() instanceof OperationOutcome oo) {
-          oo.getIssue().forEach(i -> i.getLocation().clear());
-        }
-      }
-    }
-    return answer;
+    return checkInValueSet(req, instance, table);
   }
 
   private Parameters checkInValueSet(TxRequest req, ValueSet instance, OperationParameters table) {

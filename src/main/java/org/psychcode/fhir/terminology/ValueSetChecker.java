@@ -1330,25 +1330,24 @@ final class ValueSetChecker {
     }
     Designations.Match active = list.hasDisplay(langs, null, c.getDisplay(), true);
     if (!active.found()) {
-      List<String> allowed = list.allowedDisplays(null);
+      // a display that was correct once: a warning, as tx.fhir.org answers it (the code itself is fine)
       String m =
-          TxMessages.plural(
-              allowed.size(),
+          TxMessages.format(
               "INACTIVE_DISPLAY_FOUND",
               c.getDisplay(),
               c.getDisplay(),
               c.getCode(),
-              String.join(",", allowed),
+              quotedList(list.allowedDisplays(null)),
               list.statusOf(c.getDisplay()));
       op.add(
           new TxIssue(
-              params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR,
-              IssueType.INVALID,
-              addToPath(path, "display"),
-              "INACTIVE_DISPLAY_FOUND",
-              m,
-              "display-comment"));
+              IssueSeverity.WARNING, IssueType.INVALID, addToPath(path, "display"), "INACTIVE_DISPLAY_FOUND", m, "display-comment"));
     }
+  }
+
+  /** {@code "Display 2",Opisthorchis}: a value is quoted when it holds a space or a comma. */
+  private static String quotedList(List<String> values) {
+    return String.join(",", values.stream().map(v -> v.contains(" ") || v.contains(",") ? "\"" + v + "\"" : v).toList());
   }
 
   static Parameters emptyBool(boolean b) {
