@@ -13,24 +13,18 @@ final class ExpandOperation {
 
   private final TerminologySource published;
   private final Map<String, Expansion> stored;
+  private final OperationParameters parameters;
 
-  ExpandOperation(TerminologySource published, Map<String, Expansion> stored) {
+  ExpandOperation(TerminologySource published, Map<String, Expansion> stored, OperationParameters parameters) {
     this.published = published;
     this.stored = stored;
+    this.parameters = parameters;
   }
 
   ValueSet expand(TxRequest req, ValueSet instance) {
-    OperationParameters.EXPAND.check(req);
+    parameters.check(req);
     TxParameters txp = new TxParameters(false);
     txp.read(req.parameters(), req.acceptLanguage());
-    if (req.has("count") && txp.count < 0) {
-      throw TxException.invalid(
-          TxIssue.error(IssueType.INVALID, null, null, "count must be a whole number of zero or more", "invalid-data"));
-    }
-    if (req.has("offset") && txp.offset < 0) {
-      throw TxException.invalid(
-          TxIssue.error(IssueType.INVALID, null, null, "offset must be a whole number of zero or more", "invalid-data"));
-    }
     Resource inline = req.resource("valueSet");
     TerminologySource source = req.terminology(published, inline);
     TxContext ctx = new TxContext(source, txp);

@@ -19,13 +19,15 @@ import org.hl7.fhir.r4.model.UriType;
 final class LookupOperation {
 
   private final TerminologySource published;
+  private final OperationParameters parameters;
 
-  LookupOperation(TerminologySource published) {
+  LookupOperation(TerminologySource published, OperationParameters parameters) {
     this.published = published;
+    this.parameters = parameters;
   }
 
   Parameters lookup(TxRequest req, CodeSystemIndex instance) {
-    OperationParameters.LOOKUP.check(req);
+    parameters.check(req);
     TxParameters txp = new TxParameters(true);
     txp.read(req.parameters(), req.acceptLanguage());
     TxContext ctx = new TxContext(req.terminology(published), txp);

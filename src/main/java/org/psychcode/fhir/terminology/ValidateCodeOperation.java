@@ -32,9 +32,14 @@ final class ValidateCodeOperation {
   record Coded(CodeableConcept value, ValueSetChecker.Mode mode, String issuePath) {}
 
   private final TerminologySource published;
+  private final OperationParameters inCodeSystem;
+  private final OperationParameters inValueSet;
 
-  ValidateCodeOperation(TerminologySource published) {
+  ValidateCodeOperation(
+      TerminologySource published, OperationParameters inCodeSystem, OperationParameters inValueSet) {
     this.published = published;
+    this.inCodeSystem = inCodeSystem;
+    this.inValueSet = inValueSet;
   }
 
   Parameters codeSystem(TxRequest req, CodeSystemIndex instance) {
@@ -43,7 +48,7 @@ final class ValidateCodeOperation {
     if (coded == null) {
       throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_CS, null));
     }
-    OperationParameters.CODESYSTEM_VALIDATE_CODE.check(req);
+    inCodeSystem.check(req);
     txp.read(req.parameters(), req.acceptLanguage());
     if (coded.mode() != ValueSetChecker.Mode.CODE) {
       txp.inferSystem = false;
@@ -121,21 +126,13 @@ final class ValidateCodeOperation {
   }
 
   Parameters valueSet(TxRequest req, ValueSet instance) {
-    return valueSet(req, instance, OperationParameters.VALUESET_VALIDATE_CODE);
-  }
-
-  Parameters valueSet(TxRequest req, ValueSet instance, OperationParameters table) {
-    return checkInValueSet(req, instance, table);
-  }
-
-  private Parameters checkInValueSet(TxRequest req, ValueSet instance, OperationParameters table) {
     TxParameters txp = new TxParameters(true);
     txp.inferSystem = "true".equals(req.string("inferSystem"));
     Coded coded = extract(req, false, txp);
     if (coded == null) {
       throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_VS, null));
     }
-    table.check(req);
+    inValueSet.check(req);
     txp.read(req.parameters(), req.acceptLanguage());
     if (coded.mode() != ValueSetChecker.Mode.CODE) {
       txp.inferSystem = false;

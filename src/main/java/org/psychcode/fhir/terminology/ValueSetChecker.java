@@ -326,6 +326,7 @@ final class ValueSetChecker {
           ctx.noteSupplements(cs);
           pc.contentMode = cs.content().toCode();
           if (cs.url().equals(system)
+              && !params.excludes(cs.url(), cs.version())
               && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
             pc.ver = cs.version();
             result = true;

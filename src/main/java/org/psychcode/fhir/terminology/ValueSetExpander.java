@@ -541,7 +541,7 @@ final class ValueSetExpander {
     if (inactive && excludeInactive) {
       return null;
     }
-    if (isExcluded(system, version, code)) {
+    if (isExcluded(system, version, code) || params.excludes(system, version)) {
       return null;
     }
     if (!filter.isNull() && !filter.passes(names, code)) {
@@ -870,7 +870,10 @@ final class ValueSetExpander {
     }
     for (Expansion.Item c : vs.all) {
       String k = key(c.system, c.version, c.code);
-      if (passesImports(imports, c.system, c.code, offset) && !map.containsKey(k) && !isExcluded(c.system, c.version, c.code)) {
+      if (passesImports(imports, c.system, c.code, offset)
+          && !map.containsKey(k)
+          && !isExcluded(c.system, c.version, c.code)
+          && !params.excludes(c.system, c.version)) {
         checkLimit();
         Expansion.Item copy = new Expansion.Item(c.system, c.version, c.code);
         copy.display = c.display;
