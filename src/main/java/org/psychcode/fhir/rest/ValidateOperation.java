@@ -125,9 +125,10 @@ class ValidateOperation {
 
   /**
    * HAPI's parser reads a DOCTYPE whose entities are declared but not used; DESIGN refuses XML with entities
-   * whether the resource is the body or sits in a Parameters.
+   * whether the resource is the body or sits in a Parameters. XML that cannot be read up to its root element is
+   * refused too: a check that cannot be made must not let the body through.
    */
-  private static boolean hasDoctype(String body) {
+  static boolean hasDoctype(String body) {
     try {
       XMLStreamReader r = XML.createXMLStreamReader(new StringReader(body));
       try {
@@ -145,7 +146,7 @@ class ValidateOperation {
         r.close();
       }
     } catch (XMLStreamException e) {
-      return false;
+      throw new InvalidRequestException("The XML body cannot be read: " + e.getMessage());
     }
   }
 
