@@ -2,6 +2,7 @@ package org.psychcode.fhir.terminology;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.OperationDefinition;
@@ -101,6 +102,22 @@ public class TerminologyService {
 
   public TerminologyRegistry registry() {
     return registry;
+  }
+
+  /**
+   * The codes of one code system that a published value set holds, in the order its expansion lists them: the
+   * expansion the engine computed at start-up, which {@code $expand} pages and {@code $validate-code} agrees with.
+   * For readers that ask the same question very often (the billing rules ask it of every claim's diagnoses).
+   */
+  public List<String> members(String valueSetUrl, String system) {
+    ValueSet vs =
+        registry.valueSet(valueSetUrl, null)
+            .orElseThrow(() -> new IllegalStateException("the value set " + valueSetUrl + " is not published"));
+    Expansion expansion = stored.get(ExpandOperation.key(vs));
+    if (expansion == null) {
+      throw new IllegalStateException("the value set " + valueSetUrl + " could not be expanded");
+    }
+    return expansion.all.stream().filter(i -> system.equals(i.system)).map(i -> i.code).toList();
   }
 
   public Parameters validateCodeInCodeSystem(TxRequest request, CodeSystemIndex instance) {

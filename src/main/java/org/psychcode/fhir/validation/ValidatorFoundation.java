@@ -38,7 +38,6 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
 
   final PrePopulatedValidationSupport own;
   final LateBoundTerminology terminology;
-  final IcdCategorySupport icd;
   final DefaultProfileValidationSupport core;
   final ValidationSupportChain chain;
   final IWorkerContext worker;
@@ -48,7 +47,6 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   public ValidatorFoundation() {
     this.own = null;
     this.terminology = null;
-    this.icd = null;
     this.core = null;
     this.chain = null;
     this.worker = null;
@@ -62,10 +60,8 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
     core.fetchAllStructureDefinitions();
     this.own = new PrePopulatedValidationSupport(ctx);
     this.terminology = new LateBoundTerminology(ctx);
-    this.icd = new IcdCategorySupport(ctx);
     this.chain =
         new ValidationSupportChain(
-            icd,
             this.terminology,
             own,
             core,
