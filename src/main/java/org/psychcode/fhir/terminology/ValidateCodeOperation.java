@@ -177,6 +177,9 @@ final class ValidateCodeOperation {
       }
     }
     ValueSetChecker checker = new ValueSetChecker(ctx, vs, false);
+    if (ctx.source.isPublished() && published.valueSet(vs.getUrl(), vs.getVersion()).orElse(null) == vs) {
+      checker.explainingExclusions();
+    }
     try {
       checker.prepare();
       checker.checkSupplementsUsed();

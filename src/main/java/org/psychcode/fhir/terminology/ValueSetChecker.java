@@ -65,6 +65,7 @@ final class ValueSetChecker {
   private final TxParameters params;
   private final ValueSet valueSet;
   private final boolean internallyDefined;
+  private boolean explainsExclusions;
   private final Map<String, ValueSetChecker> others = new HashMap<>();
 
   ValueSetChecker(TxContext ctx, ValueSet valueSet, boolean internallyDefined) {
@@ -72,6 +73,42 @@ final class ValueSetChecker {
     this.params = ctx.params;
     this.valueSet = valueSet;
     this.internallyDefined = internallyDefined;
+  }
+
+  /**
+   * For a value set the server publishes, a code its code system has but a property filter leaves out is explained
+   * in an information issue naming the property (F41: its billable is false). Value sets a request brings are
+   * answered with HL7's messages only, which its clients and tests compare.
+   */
+  ValueSetChecker explainingExclusions() {
+    this.explainsExclusions = true;
+    return this;
+  }
+
+  private void explainExclusion(String path, CodeSystemIndex cs, ConceptSetComponent cset, String code, TxOutcome op) {
+    IndexedConcept c = cs.concept(code).orElse(null);
+    if (c == null) {
+      return;
+    }
+    for (ConceptSetFilterComponent f : cset.getFilter()) {
+      String property = f.getProperty();
+      String operator = ConceptFilter.operator(f);
+      if ("concept".equals(property) || "code".equals(property) || operator == null
+          || ConceptFilter.of(cs, property, operator, f.getValue()).includes(c)) {
+        continue;
+      }
+      List<String> values = c.codeProperties(property);
+      op.add(
+          TxIssue.information(
+              IssueType.CODEINVALID,
+              addToPath(path, "code"),
+              null,
+              code + " is in " + cs.url() + " but not in the value set: its " + property + " is "
+                  + (values.isEmpty() ? "not given" : String.join(", ", values)) + ", and the value set takes only "
+                  + property + " " + operator + " " + f.getValue(),
+              "not-in-vs"));
+      return;
+    }
   }
 
   private String vurl() {
@@ -331,6 +368,9 @@ final class ValueSetChecker {
             pc.ver = cs.version();
             result = true;
           } else {
+            if (explainsExclusions && cc.hasFilter()) {
+              explainExclusion(path, cs, cc, code, op);
+            }
             result = false;
           }
         } else {
