@@ -224,11 +224,6 @@ public final class CodeSystemIndex {
     return codeSystem.getExperimental();
   }
 
-  String standardsStatus() {
-    Extension e = codeSystem.getExtensionByUrl(STANDARDS_STATUS);
-    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
-  }
-
   List<CodeSystem> supplements() {
     return supplements;
   }

@@ -53,6 +53,14 @@ final class ValueSetChecker {
     String vstatus;
     String cause = "null";
     String impliedSystem;
+
+    /** The answer reports this inactive concept (its code, where it was, its status). */
+    void markInactive(String path, String code, IndexedConcept c) {
+      inactive.value = true;
+      inactive.path = path;
+      inactive.code = code;
+      vstatus = c.status();
+    }
   }
 
   private static final class PerCoding {
@@ -218,55 +226,19 @@ final class ValueSetChecker {
 
   // ---------------------------------------------------------------- status of referenced resources
 
-  private void checkCanonicalStatus(
-      TxOutcome op,
-      String type,
-      String vurl,
-      PublicationStatus status,
-      String standardsStatus,
-      boolean experimental,
-      ValueSet source) {
-    String id = null;
-    if ("deprecated".equals(standardsStatus)) {
-      id = "MSG_DEPRECATED";
-    } else if ("withdrawn".equals(standardsStatus)) {
-      id = "MSG_WITHDRAWN";
-    } else if (status == PublicationStatus.RETIRED) {
-      id = "MSG_RETIRED";
-    } else if (source != null) {
-      if (experimental && !source.getExperimental()) {
-        id = "MSG_EXPERIMENTAL";
-      } else if ((status == PublicationStatus.DRAFT || "draft".equals(standardsStatus))
-          && !(source.getStatus() == PublicationStatus.DRAFT || "draft".equals(standardsStatus(source)))) {
-        id = "MSG_DRAFT";
-      }
-    }
-    if (id != null) {
-      op.add(
-          TxIssue.information(
-              IssueType.BUSINESSRULE, null, id, TxMessages.format(id, vurl, "", type), "status-check"));
-    }
+  /** An information issue for a code system or value set the answer used that is retired, draft, .... */
+  private static void checkStatus(
+      TxOutcome op, String type, String url, CanonicalStatus.Facts used, CanonicalStatus.Facts user) {
+    CanonicalStatus.noteworthy(used, user)
+        .ifPresent(
+            status -> {
+              String id = "MSG_" + status.toUpperCase(java.util.Locale.ROOT);
+              op.add(TxIssue.information(IssueType.BUSINESSRULE, null, id, TxMessages.format(id, url, "", type), "status-check"));
+            });
   }
 
   private void checkStatus(TxOutcome op, CodeSystemIndex cs) {
-    checkCanonicalStatus(
-        op, "CodeSystem", cs.versionedUrl(), cs.status(), cs.standardsStatus(), cs.experimental(), valueSet);
-  }
-
-  private void checkStatus(TxOutcome op, ValueSet vs, ValueSet source) {
-    checkCanonicalStatus(
-        op,
-        "ValueSet",
-        ValueSetExpander.versionedUrl(vs),
-        vs.getStatus(),
-        standardsStatus(vs),
-        vs.getExperimental(),
-        source);
-  }
-
-  private static String standardsStatus(ValueSet vs) {
-    Extension e = vs.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
-    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
+    checkStatus(op, "CodeSystem", cs.versionedUrl(), CanonicalStatus.Facts.of(cs), CanonicalStatus.Facts.of(valueSet));
   }
 
   // ---------------------------------------------------------------- membership of one code
@@ -383,7 +355,12 @@ final class ValueSetChecker {
             throw TxException.unprocessable(
                 TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
           }
-          checkStatus(op, checker.valueSet, valueSet);
+          checkStatus(
+              op,
+              "ValueSet",
+              ValueSetExpander.versionedUrl(checker.valueSet),
+              CanonicalStatus.Facts.of(checker.valueSet),
+              CanonicalStatus.Facts.of(valueSet));
           if (Boolean.TRUE.equals(result)) {
             result = checker.check(path, system, version, code, displays, st, pc, op, display);
           }
@@ -776,20 +753,14 @@ final class ValueSetChecker {
           op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
           st.messages.add(msg);
           if (!params.membershipOnly) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            st.vstatus = c.status();
+            st.markInactive(path, code, c);
           }
         }
         return false;
       }
       if (params.activeOnly && c.isInactive()) {
         if (in) {
-          st.inactive.value = true;
-          st.inactive.path = path;
-          st.inactive.code = code;
-          st.vstatus = c.status();
+          st.markInactive(path, code, c);
           String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
           st.messages.add(msg);
           op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
@@ -815,10 +786,7 @@ final class ValueSetChecker {
           }
         } else if (excludeInactives() && c.isInactive()) {
           if (!params.membershipOnly) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            st.vstatus = c.status();
+            st.markInactive(path, code, c);
           }
         } else if (params.activeOnly && c.isInactive()) {
           refuseInactive(path, code, c, op, st, in);
@@ -852,21 +820,13 @@ final class ValueSetChecker {
           }
         } else if (excludeInactives() && c.isInactive()) {
           if (!params.membershipOnly) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            st.vstatus = c.status();
+            st.markInactive(path, code, c);
           }
         } else if (params.activeOnly && c.isInactive()) {
           refuseInactive(path, code, c, op, st, in);
         } else {
           if (in && !st.inactive.value && c.isInactive()) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            if (c.status() != null) {
-              st.vstatus = c.status();
-            }
+            st.markInactive(path, code, c);
           }
           return true;
         }
@@ -879,10 +839,7 @@ final class ValueSetChecker {
     if (!in) {
       return;
     }
-    st.inactive.value = true;
-    st.inactive.path = path;
-    st.inactive.code = code;
-    st.vstatus = c.status();
+    st.markInactive(path, code, c);
     String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
     st.messages.add(msg);
     op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
@@ -935,14 +892,7 @@ final class ValueSetChecker {
             mt.add(s);
           }
         };
-    checkCanonicalStatus(
-        op,
-        "ValueSet",
-        vurl(),
-        valueSet.getStatus(),
-        standardsStatus(valueSet),
-        valueSet.getExperimental(),
-        valueSet);
+    checkStatus(op, "ValueSet", vurl(), CanonicalStatus.Facts.of(valueSet), null);
     Designations list = new Designations();
     Boolean ok = false;
     boolean noCode = false;
@@ -1107,12 +1057,7 @@ final class ValueSetChecker {
           } else {
             ctxt.addDesignations(list, prov.language());
             if (!params.membershipOnly && !st.inactive.value && ctxt.isInactive()) {
-              st.inactive.value = true;
-              st.inactive.path = path;
-              st.inactive.code = c.getCode();
-              if (ctxt.status() != null) {
-                st.vstatus = ctxt.status();
-              }
+              st.markInactive(path, c.getCode(), ctxt);
             }
             String pd = list.preferredDisplay(params.workingLanguages());
             if (pd != null) {

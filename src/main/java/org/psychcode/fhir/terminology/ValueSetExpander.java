@@ -155,14 +155,8 @@ final class ValueSetExpander {
     if (params.hasExcludePostCoordinated) {
       param("excludePostCoordinated", new BooleanType(params.excludePostCoordinated));
     }
-    String own = standardsStatus(source);
-    if ("withdrawn".equals(own)) {
-      param("warning-withdrawn", new UriType(versionedUrl(source)));
-    } else if ("deprecated".equals(own)) {
-      param("warning-deprecated", new UriType(versionedUrl(source)));
-    } else if (source.getStatus() == PublicationStatus.RETIRED) {
-      param("warning-retired", new UriType(versionedUrl(source)));
-    }
+    CanonicalStatus.noteworthy(CanonicalStatus.Facts.of(source), null)
+        .ifPresent(status -> param("warning-" + status, new UriType(versionedUrl(source))));
     if (source.hasCompose()) {
       handleCompose(source);
     }
@@ -393,7 +387,7 @@ final class ValueSetExpander {
     inner.params.offset = -1;
     ValueSetExpander e = new ValueSetExpander(inner, INTERNAL_LIMIT, filter, List.copyOf(pathway));
     Expansion result = e.expand(vs);
-    checkCanonicalStatus(vs.getStatus(), standardsStatus(vs), vs.getExperimental(), versionedUrl(vs));
+    checkStatus(CanonicalStatus.Facts.of(vs), versionedUrl(vs));
     if (!url.startsWith("#")) {
       param("used-valueset", new UriType(versionedUrl(vs)));
     }
@@ -410,35 +404,9 @@ final class ValueSetExpander {
             "vs-invalid"));
   }
 
-  private static String standardsStatus(ValueSet vs) {
-    Extension e = vs.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
-    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
-  }
-
-  private void checkCanonicalStatus(
-      PublicationStatus status, String standardsStatus, boolean experimental, String vurl) {
-    String sourceStandards = standardsStatus(valueSet);
-    if ("deprecated".equals(standardsStatus)) {
-      if (!"deprecated".equals(sourceStandards)) {
-        param("warning-deprecated", new UriType(vurl));
-      }
-    } else if ("withdrawn".equals(standardsStatus)) {
-      if (!"withdrawn".equals(sourceStandards)) {
-        param("warning-withdrawn", new UriType(vurl));
-      }
-    } else if (status == PublicationStatus.RETIRED) {
-      if (valueSet.getStatus() != PublicationStatus.RETIRED) {
-        param("warning-retired", new UriType(vurl));
-      }
-    } else if (experimental) {
-      if (!valueSet.getExperimental()) {
-        param("warning-experimental", new UriType(vurl));
-      }
-    } else if (status == PublicationStatus.DRAFT || "draft".equals(standardsStatus)) {
-      if (valueSet.getStatus() != PublicationStatus.DRAFT && !"draft".equals(sourceStandards)) {
-        param("warning-draft", new UriType(vurl));
-      }
-    }
+  /** A {@code warning-<status>} expansion parameter for a code system or value set the expansion used. */
+  private void checkStatus(CanonicalStatus.Facts used, String url) {
+    CanonicalStatus.noteworthy(used, CanonicalStatus.Facts.of(valueSet)).ifPresent(status -> param("warning-" + status, new UriType(url)));
   }
 
   private boolean passesImports(List<Expansion> imports, String system, String code, int offset) {
@@ -746,7 +714,7 @@ final class ValueSetExpander {
     for (org.hl7.fhir.r4.model.CodeSystem s : cs.supplements()) {
       reportedSupplements.add(s.hasVersion() ? s.getUrl() + "|" + s.getVersion() : s.getUrl());
     }
-    checkCanonicalStatus(cs.status(), cs.standardsStatus(), cs.experimental(), cs.versionedUrl());
+    checkStatus(CanonicalStatus.Facts.of(cs), cs.versionedUrl());
     param("used-codesystem", new UriType(cs.versionedUrl()));
     for (org.hl7.fhir.r4.model.CanonicalType u : cset.getValueSet()) {
       imports.add(expandImport(ctx.pinValueSet(u.getValue()), source));
