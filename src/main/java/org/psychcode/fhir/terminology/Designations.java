@@ -65,6 +65,25 @@ final class Designations {
     return d;
   }
 
+  /**
+   * Adds the display and designations a value set gives a concept it lists ({@code compose.include.concept}); the
+   * display is in the value set's language, when it states one.
+   */
+  void addFromValueSet(org.hl7.fhir.r4.model.ValueSet.ConceptReferenceComponent cc, Language valueSetLanguage) {
+    if (cc.hasDisplay()) {
+      add(true, "active", valueSetLanguage, null, cc.getDisplay().trim(), null);
+    }
+    for (org.hl7.fhir.r4.model.ValueSet.ConceptReferenceDesignationComponent d : cc.getDesignation()) {
+      add(
+          false,
+          "unknown",
+          d.hasLanguage() ? new Language(d.getLanguage()) : null,
+          d.hasUse() ? d.getUse() : null,
+          d.getValue() == null ? null : d.getValue().trim(),
+          d.getExtension());
+    }
+  }
+
   Match hasDisplay(Languages langs, Language defLang, String value, boolean activeOnly) {
     for (Designation d : items) {
       if (langsMatch(langs, d.language(), LANG, defLang)

@@ -73,16 +73,7 @@ final class LookupOperation {
               "not-found"));
     }
     ctx.noteSupplements(cs);
-    List<String> unused = ctx.unusedSupplements();
-    if (!unused.isEmpty()) {
-      throw TxException.invalid(
-          TxIssue.error(
-              IssueType.NOTFOUND,
-              null,
-              "VALUESET_SUPPLEMENT_MISSING",
-              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
-              "not-found"));
-    }
+    ctx.checkSupplementsUsed(400);
     IndexedConcept c = cs.concept(code).orElse(null);
     if (c == null) {
       throw TxException.notFound(

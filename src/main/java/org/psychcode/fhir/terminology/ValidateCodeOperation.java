@@ -139,43 +139,11 @@ final class ValidateCodeOperation {
     }
     Resource inline = req.resource("valueSet");
     TxContext ctx = new TxContext(req.terminology(published, inline), txp);
-    ValueSet vs = instance;
-    if (vs == null && inline instanceof ValueSet v) {
-      vs = v;
-    }
-    if (vs == null) {
-      String url = req.string("url");
-      if (url == null) {
-        throw TxException.invalid(
-            TxIssue.error(
-                IssueType.INVALID,
-                null,
-                null,
-                "No ValueSet specified - provide url parameter or valueSet resource",
-                "invalid-data"));
-      }
-      String version = req.string("valueSetVersion");
-      if (version == null && url.contains("|")) {
-        version = url.substring(url.indexOf('|') + 1);
-        url = url.substring(0, url.indexOf('|'));
-      }
-      version = ctx.determineValueSetVersion(url, version);
-      vs = ctx.source.valueSet(url, version).orElse(null);
-      if (vs == null) {
-        throw TxException.notFound(
-            TxIssue.error(
-                IssueType.NOTFOUND,
-                null,
-                "Unable_to_resolve_value_Set_",
-                TxMessages.format("Unable_to_resolve_value_Set_", url + (version == null ? "" : "|" + version)),
-                "not-found"));
-      }
-    }
-    for (Extension e : vs.getExtensionsByUrl(ValueSetExpander.VALUESET_SUPPLEMENT)) {
-      if (e.getValue() != null) {
-        ctx.requiredSupplements.add(e.getValue().primitiveValue());
-      }
-    }
+    ValueSet vs =
+        instance != null
+            ? instance
+            : inline instanceof ValueSet v ? v : ctx.requestedValueSet(req, "No ValueSet specified - provide url parameter or valueSet resource");
+    ctx.requireSupplementsOf(vs);
     ValueSetChecker checker = new ValueSetChecker(ctx, vs, false);
     if (ctx.source.isPublished() && published.valueSet(vs.getUrl(), vs.getVersion()).orElse(null) == vs) {
       checker.explainingExclusions();

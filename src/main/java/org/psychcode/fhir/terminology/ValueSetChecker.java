@@ -212,17 +212,9 @@ final class ValueSetChecker {
   }
 
   void checkSupplementsUsed() {
-    List<String> unused = ctx.unusedSupplements();
-    if (!unused.isEmpty()) {
-      throw TxException.unprocessable(
-          TxIssue.error(
-              IssueType.NOTFOUND,
-              null,
-              "VALUESET_SUPPLEMENT_MISSING",
-              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
-              "not-found"));
-    }
+    ctx.checkSupplementsUsed(422);
   }
+
 
   // ---------------------------------------------------------------- status of referenced resources
 
@@ -779,7 +771,7 @@ final class ValueSetChecker {
           continue;
         }
         c.addDesignations(displays, cs.language());
-        addIncludeConceptNames(displays, cc);
+        displays.addFromValueSet(cc, valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
         if (!params.abstractOk && c.isAbstract()) {
           if (!params.membershipOnly) {
             op.add(abstractIssue(path, cs, code));
@@ -854,21 +846,7 @@ final class ValueSetChecker {
         "code-comment");
   }
 
-  private void addIncludeConceptNames(Designations displays, ConceptReferenceComponent cc) {
-    if (cc.hasDisplay()) {
-      displays.setBaseLang(valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
-      displays.add(true, "active", null, null, cc.getDisplay().trim(), null);
-    }
-    for (ValueSet.ConceptReferenceDesignationComponent d : cc.getDesignation()) {
-      displays.add(
-          false,
-          "unknown",
-          d.hasLanguage() ? new Language(d.getLanguage()) : null,
-          d.hasUse() ? d.getUse() : null,
-          d.getValue() == null ? "" : d.getValue().trim(),
-          d.getExtension());
-    }
-  }
+
 
   private void normalise(String path, String code, IndexedConcept c, CodeSystemIndex cs, TxOutcome op, State st) {
     if (!c.code().equals(code)) {

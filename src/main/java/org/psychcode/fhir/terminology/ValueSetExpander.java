@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.ValueSet.ConceptReferenceDesignationComponent;
 import org.hl7.fhir.r4.model.ValueSet.ConceptSetComponent;
 import org.hl7.fhir.r4.model.ValueSet.ConceptSetFilterComponent;
 import org.hl7.fhir.r4.model.ValueSet.ValueSetExpansionContainsComponent;
+import org.hl7.fhir.utilities.CanonicalPair;
 
 /**
  * Computes the expansion of a ValueSet's {@code compose}: includes and excludes of concept lists, filters, whole
@@ -38,7 +39,6 @@ final class ValueSetExpander {
       "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter";
   static final String UNCLOSED = "http://hl7.org/fhir/StructureDefinition/valueset-unclosed";
   static final String UNCLOSED_REASON = "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason";
-  static final String VALUESET_SUPPLEMENT = "http://hl7.org/fhir/StructureDefinition/valueset-supplement";
 
   private final TxContext ctx;
   private final TxParameters params;
@@ -112,11 +112,7 @@ final class ValueSetExpander {
       header.setText(null);
       header.getContained().clear();
     }
-    for (Extension e : source.getExtensionsByUrl(VALUESET_SUPPLEMENT)) {
-      if (e.getValue() != null) {
-        ctx.requiredSupplements.add(e.getValue().primitiveValue());
-      }
-    }
+    ctx.requireSupplementsOf(source);
     String timestamp = Instant.now().toString();
     if (source.hasExpansion() && !source.hasCompose()) {
       return fromExistingExpansion(header, source, timestamp);
@@ -160,16 +156,7 @@ final class ValueSetExpander {
     if (source.hasCompose()) {
       handleCompose(source);
     }
-    List<String> unused = ctx.unusedSupplements();
-    if (!unused.isEmpty()) {
-      throw TxException.unprocessable(
-          TxIssue.error(
-              IssueType.NOTFOUND,
-              null,
-              "VALUESET_SUPPLEMENT_MISSING",
-              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
-              "not-found"));
-    }
+    ctx.checkSupplementsUsed(422);
     for (String s : reportedSupplements) {
       param("used-supplement", new UriType(s));
     }
@@ -355,9 +342,10 @@ final class ValueSetExpander {
   }
 
   private TxException unknownImport(String s) {
-    if (s.contains("|")) {
-      String u = s.substring(0, s.indexOf('|'));
-      String v = s.substring(s.indexOf('|') + 1);
+    CanonicalPair canonical = CanonicalPair.of(s);
+    if (canonical.hasVersion()) {
+      String u = canonical.getUrl();
+      String v = canonical.getVersion();
       return TxException.unprocessable(
           TxIssue.error(
               IssueType.NOTFOUND,
@@ -465,31 +453,12 @@ final class ValueSetExpander {
     Designations names = new Designations();
     c.addDesignations(names, cs.language());
     if (fromValueSet != null) {
-      addIncludeConceptNames(names, fromValueSet);
+      names.addFromValueSet(fromValueSet, valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
     }
     return includeCode(cs, parent, c.code(), c, names, imports, fromValueSet, excludeInactive);
   }
 
-  private void addIncludeConceptNames(Designations names, ConceptReferenceComponent cc) {
-    if (cc.hasDisplay()) {
-      names.add(
-          true,
-          "active",
-          valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null,
-          null,
-          cc.getDisplay().trim(),
-          null);
-    }
-    for (ConceptReferenceDesignationComponent d : cc.getDesignation()) {
-      names.add(
-          false,
-          "unknown",
-          d.hasLanguage() ? new Language(d.getLanguage()) : null,
-          d.hasUse() ? d.getUse() : null,
-          d.getValue() == null ? null : d.getValue().trim(),
-          d.getExtension());
-    }
-  }
+
 
   private Expansion.Item includeCode(
       CodeSystemIndex cs,
@@ -560,7 +529,7 @@ final class ValueSetExpander {
               property(n, CodeSystemIndex.CONCEPT_PROPERTIES + "order", "order", decimal(e.getValue()), false);
           case "http://hl7.org/fhir/StructureDefinition/itemWeight" ->
               property(n, CodeSystemIndex.CONCEPT_PROPERTIES + "itemWeight", "weight", decimal(e.getValue()), false);
-          case VALUESET_SUPPLEMENT,
+          case TxContext.VALUESET_SUPPLEMENT,
               "http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
               CodeSystemIndex.STANDARDS_STATUS,
               "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
