@@ -30,6 +30,8 @@ public abstract class ServerTestBase {
 
   protected IGenericClient client() {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    // the first $validate waits for the profile validator to be built, which takes a minute on a busy machine
+    FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
     return FHIR.newRestfulGenericClient(base());
   }
 
