@@ -75,12 +75,14 @@ final class ValueSetChecker {
   private final boolean internallyDefined;
   private boolean explainsExclusions;
   private final Map<String, ValueSetChecker> others = new HashMap<>();
+  private final DisplayCheck displays;
 
   ValueSetChecker(TxContext ctx, ValueSet valueSet, boolean internallyDefined) {
     this.ctx = ctx;
     this.params = ctx.params;
     this.valueSet = valueSet;
     this.internallyDefined = internallyDefined;
+    this.displays = new DisplayCheck(ctx.params);
   }
 
   /**
@@ -235,7 +237,7 @@ final class ValueSetChecker {
 
   // ---------------------------------------------------------------- membership of one code
 
-  private static String addToPath(String path, String name) {
+  static String addToPath(String path, String name) {
     return path == null || path.isEmpty() ? name : path + "." + name;
   }
 
@@ -258,7 +260,7 @@ final class ValueSetChecker {
     }
     if (TxContext.isEmpty(system) && params.inferSystem) {
       Set<String> systems = new LinkedHashSet<>();
-      system = determineSystem(code, systems);
+      system = new SystemInference(ctx, valueSet).infer(code, systems);
       if (TxContext.isEmpty(system)) {
         String msg;
         if (systems.size() > 1) {
@@ -536,76 +538,6 @@ final class ValueSetChecker {
       st.inactive.code = code;
       st.vstatus = c.status();
     }
-  }
-
-  private String determineSystem(String code, Set<String> systems) {
-    String result = null;
-    boolean needExpansion = false;
-    boolean mayNeedExpansion = false;
-    for (ConceptSetComponent inc : valueSet.getCompose().getExclude()) {
-      if (inc.hasValueSet() || !inc.hasSystem() || inc.hasFilter()) {
-        needExpansion = true;
-      }
-    }
-    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-      if (inc.hasValueSet() || !inc.hasSystem()) {
-        needExpansion = true;
-      }
-      if (inc.hasFilter()) {
-        mayNeedExpansion = true;
-      }
-    }
-    if (needExpansion) {
-      return systemFromExpansion(code, systems);
-    }
-    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-      CodeSystemIndex cs = ctx.findCodeSystem(inc.getSystem(), null, false);
-      if (cs == null) {
-        return "";
-      }
-      if (inc.hasConcept()) {
-        for (ConceptReferenceComponent cc : inc.getConcept()) {
-          if (code.equals(cc.getCode())) {
-            systems.add(inc.getSystem());
-            if (result == null) {
-              result = inc.getSystem();
-            } else if (!result.equals(inc.getSystem())) {
-              return "";
-            }
-          }
-        }
-      } else if (cs.concept(code).isPresent()) {
-        systems.add(inc.getSystem());
-        if (result == null) {
-          result = inc.getSystem();
-        } else if (!result.equals(inc.getSystem())) {
-          if (mayNeedExpansion) {
-            return systemFromExpansion(code, systems);
-          }
-          return "";
-        }
-      }
-    }
-    return result == null ? "" : result;
-  }
-
-  private String systemFromExpansion(String code, Set<String> systems) {
-    TxParameters p = params.copy();
-    p.limit = ValueSetExpander.INTERNAL_LIMIT;
-    Expansion e = new ValueSetExpander(new TxContext(ctx.source, p), ValueSetExpander.INTERNAL_LIMIT, TextFilter.NONE)
-        .expand(valueSet);
-    String result = "";
-    for (Expansion.Item i : e.all) {
-      if (i.code.equals(code)) {
-        systems.add(i.system);
-        if (result.isEmpty()) {
-          result = i.system;
-        } else {
-          return "";
-        }
-      }
-    }
-    return result;
   }
 
   private String determineVersion(
@@ -946,7 +878,7 @@ final class ValueSetChecker {
           msg.accept(m);
           op.add(TxIssue.warning(IssueType.NOTFOUND, path, null, m, "vs-invalid"));
         } else if (c.hasDisplay() && !list.isEmpty()) {
-          checkDisplays(list, pc.defLang, c, msg, op, path);
+          displays.inValueSet(list, pc.defLang, c, msg, op, path);
         }
         if (pcode == null) {
           psys = c.getSystem();
@@ -1044,35 +976,8 @@ final class ValueSetChecker {
             if (pdisp == null) {
               pdisp = list.preferredDisplay(null);
             }
-            IssueSeverity severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
-            Language defLang = prov.language() == null ? new Language("en") : prov.language();
             if (c.hasDisplay() && !list.isEmpty()) {
-              Designations.Match hd = list.hasDisplay(params.workingLanguages(), defLang, c.getDisplay(), false);
-              if (!hd.found()) {
-                String baseMsg =
-                    hd.difference() == Designations.Difference.NORMALIZED
-                        ? "Display_Name_WS_for__should_be_one_of__instead_of"
-                        : "Display_Name_for__should_be_one_of__instead_of";
-                int dc = list.displayCount(params.workingLanguages(), null, true);
-                String m;
-                if (dc == 0) {
-                  severity = IssueSeverity.WARNING;
-                  baseMsg = "NO_VALID_DISPLAY_AT_ALL";
-                  m = TxMessages.format("NO_VALID_DISPLAY_AT_ALL", c.getDisplay(), prov.url(), c.getCode(), params.langSummary());
-                } else {
-                  m = TxMessages.plural(
-                      dc,
-                      baseMsg,
-                      Integer.toString(dc),
-                      prov.url(),
-                      c.getCode(),
-                      list.present(params.workingLanguages(), true),
-                      c.getDisplay(),
-                      params.langSummary());
-                }
-                msg.accept(m);
-                op.add(new TxIssue(severity, IssueType.INVALID, addToPath(path, "display"), baseMsg, m, "invalid-display"));
-              }
+              displays.inCodeSystem(list, prov, c, msg, op, path);
             }
             if (prov.version() != null && mode != Mode.CODEABLE_CONCEPT) {
               result.addParameter("version", new StringType(prov.version()));
@@ -1226,92 +1131,6 @@ final class ValueSetChecker {
 
   static boolean isAbsoluteUrl(String s) {
     return s.startsWith("urn:") || s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
-  }
-
-  private void checkDisplays(
-      Designations list, Language defLang, Coding c, Consumer<String> msg, TxOutcome op, String path) {
-    Languages langs = params.workingLanguages();
-    Designations.Match hd = list.hasDisplay(langs, null, c.getDisplay(), false);
-    if (!hd.found()) {
-      IssueSeverity severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
-      String baseMsg =
-          hd.difference() == Designations.Difference.NORMALIZED
-              ? "Display_Name_WS_for__should_be_one_of__instead_of"
-              : "Display_Name_for__should_be_one_of__instead_of";
-      int dc = list.displayCount(langs, null, true);
-      String mid = baseMsg;
-      if (dc == 0) {
-        severity = IssueSeverity.WARNING;
-        dc = list.displayCount(langs, null, false);
-      }
-      String m;
-      if (dc == 0) {
-        String ds = list.preferredDisplay(null);
-        if (ds == null) {
-          m = TxMessages.format("NO_VALID_DISPLAY_AT_ALL", c.getDisplay(), c.getSystem(), c.getCode());
-          mid = "NO_VALID_DISPLAY_AT_ALL";
-        } else {
-          Designations.Match hdDef = list.hasDisplay(langs, defLang, c.getDisplay(), false);
-          if (hdDef.found()) {
-            m =
-                TxMessages.format(
-                    "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK",
-                    c.getDisplay(),
-                    c.getSystem(),
-                    c.getCode(),
-                    params.langSummary(),
-                    c.getDisplay());
-            mid = "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK";
-            severity = IssueSeverity.INFORMATION;
-          } else {
-            m =
-                TxMessages.format(
-                    "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR",
-                    c.getDisplay(),
-                    c.getSystem(),
-                    c.getCode(),
-                    params.langSummary(),
-                    ds);
-            mid = "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR";
-            severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
-          }
-        }
-      } else {
-        m =
-            TxMessages.plural(
-                dc,
-                baseMsg,
-                Integer.toString(dc),
-                c.getSystem(),
-                c.getCode(),
-                list.present(langs, true),
-                c.getDisplay(),
-                params.langSummary());
-      }
-      msg.accept(m);
-      op.add(new TxIssue(severity, IssueType.INVALID, addToPath(path, "display"), mid, m, "invalid-display"));
-      return;
-    }
-    Designations.Match active = list.hasDisplay(langs, null, c.getDisplay(), true);
-    if (!active.found()) {
-      // a display that was correct once: a warning, as tx.fhir.org answers it (the code itself is fine)
-      String m =
-          TxMessages.format(
-              "INACTIVE_DISPLAY_FOUND",
-              c.getDisplay(),
-              c.getDisplay(),
-              c.getCode(),
-              quotedList(list.allowedDisplays(null)),
-              list.statusOf(c.getDisplay()));
-      op.add(
-          new TxIssue(
-              IssueSeverity.WARNING, IssueType.INVALID, addToPath(path, "display"), "INACTIVE_DISPLAY_FOUND", m, "display-comment"));
-    }
-  }
-
-  /** {@code "Display 2",Opisthorchis}: a value is quoted when it holds a space or a comma. */
-  private static String quotedList(List<String> values) {
-    return String.join(",", values.stream().map(v -> v.contains(" ") || v.contains(",") ? "\"" + v + "\"" : v).toList());
   }
 
   static Parameters emptyBool(boolean b) {
