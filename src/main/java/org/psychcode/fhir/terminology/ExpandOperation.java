@@ -1,7 +1,6 @@
 package org.psychcode.fhir.terminology;
 
 import java.util.Map;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ValueSet;
 
