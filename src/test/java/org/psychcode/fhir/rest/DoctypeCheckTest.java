@@ -15,14 +15,14 @@ class DoctypeCheckTest {
 
   @Test
   void findsADoctypeBeforeTheRootElement() {
-    assertThat(ValidateOperation.hasDoctype("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"a\">]><Bundle/>")).isTrue();
-    assertThat(ValidateOperation.hasDoctype("<Bundle xmlns=\"http://hl7.org/fhir\"><!-- x --></Bundle>")).isFalse();
+    assertThat(PostedBody.hasDoctype("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"a\">]><Bundle/>")).isTrue();
+    assertThat(PostedBody.hasDoctype("<Bundle xmlns=\"http://hl7.org/fhir\"><!-- x --></Bundle>")).isFalse();
   }
 
   @Test
   void xmlThatCannotBeReadIsRefusedNotPassed() {
     for (String body : new String[] {"<<", "not xml", "<?xml version=\"1.0\"?><!-- never closed"}) {
-      assertThatThrownBy(() -> ValidateOperation.hasDoctype(body))
+      assertThatThrownBy(() -> PostedBody.hasDoctype(body))
           .as(body)
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("The XML body cannot be read");
