@@ -200,7 +200,8 @@ class TerminologyHttpTest extends TerminologyTestSupport {
               "/CodeSystem/$lookup?system=" + CPT + "&code=90837&language=en&profile-url=x&valueset-membership-only=false&count=5");
 
       assertThat(a.status()).as(a.body()).isEqualTo(200);
-      assertThat(a.parameters().getParameterValue("display").primitiveValue()).startsWith("Individual psychotherapy");
+      assertThat(a.parameters().getParameterValue("display").primitiveValue()).contains("60");
+      assertThat(a.parameters().getParameterValue("code").primitiveValue()).isEqualTo("90837");
     }
 
     @Test
