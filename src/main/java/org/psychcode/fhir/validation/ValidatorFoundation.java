@@ -1,7 +1,6 @@
 package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -9,7 +8,6 @@ import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.utils.validation.BundleValidationRule;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
@@ -39,9 +37,9 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   final PrePopulatedValidationSupport own;
   final LateBoundTerminology terminology;
   final IcdCategorySupport icd;
-  final DefaultProfileValidationSupport core;
+  final CoreDefinitions core;
   final ValidationSupportChain chain;
-  final IWorkerContext worker;
+  final LazyWorkerContext worker;
   final InstanceValidator first;
 
   /** For Spring's listener registration; the foundation itself is built by {@link #prepare}. */
@@ -56,10 +54,7 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   }
 
   private ValidatorFoundation(FhirContext ctx) {
-    this.core = new DefaultProfileValidationSupport(ctx);
-    CompletableFuture<?> coreTerminology =
-        CompletableFuture.runAsync(() -> core.fetchCodeSystem("http://hl7.org/fhir/administrative-gender"), ValidatorFoundation::daemon);
-    core.fetchAllStructureDefinitions();
+    this.core = new CoreDefinitions(ctx);
     this.own = new PrePopulatedValidationSupport(ctx);
     this.terminology = new LateBoundTerminology(ctx);
     this.icd = new IcdCategorySupport(ctx);
@@ -71,9 +66,8 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
             core,
             new InMemoryTerminologyServerValidationSupport(ctx),
             new CommonCodeSystemsTerminologyService(ctx));
-    this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
+    this.worker = new LazyWorkerContext(chain, core, own::fetchAllStructureDefinitions);
     this.first = newInstanceValidator(worker);
-    coreTerminology.join();
   }
 
   /**
