@@ -21,12 +21,11 @@ import org.springframework.context.ApplicationListener;
 
 /**
  * The part of the profile validator that depends on nothing of the server: the FHIR R4 core definitions (every
- * StructureDefinition, ValueSet and CodeSystem of the specification), the support chain over them, its
- * worker context and a first {@link InstanceValidator}, whose construction converts every core definition
- * to the validator's model. That costs seconds, so with {@code warm-up: blocking} it starts when the application
- * starts (registered in {@code META-INF/spring.factories}) and runs while Spring builds the rest; the server's own CodeSystems,
- * ValueSets and profiles are added to the chain's first supports when they are loaded. A second application
- * context in the same JVM builds its own foundation.
+ * StructureDefinition, ValueSet and CodeSystem of the specification, each read when first needed), the support
+ * chain over them, its worker context and a first {@link InstanceValidator}. It starts when the application starts
+ * (registered in {@code META-INF/spring.factories}) and is built while Spring builds the rest; the server's own
+ * CodeSystems, ValueSets and profiles are added to the chain's first supports when they are loaded. A second
+ * application context in the same JVM builds its own foundation.
  */
 public final class ValidatorFoundation implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -71,12 +70,13 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   }
 
   /**
-   * With {@code psychcode.validation.warm-up: blocking} the port opens only once the validator is warm, so its
-   * foundation starts as early as possible; otherwise it is built when the validator is first asked for.
+   * Unless {@code psychcode.validation.warm-up} is {@code off}, the foundation starts as soon as the environment is
+   * known, on its own thread beside Spring's start-up: with the core definitions read only when needed it takes
+   * a fraction of a second, on the second processor.
    */
   @Override
   public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-    if ("blocking".equalsIgnoreCase(event.getEnvironment().getProperty("psychcode.validation.warm-up", "background").trim())) {
+    if (!"off".equalsIgnoreCase(event.getEnvironment().getProperty("psychcode.validation.warm-up", "background").trim())) {
       start(FhirContext.forR4Cached());
     }
   }
