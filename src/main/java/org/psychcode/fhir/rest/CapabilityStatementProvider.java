@@ -9,34 +9,24 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationDefinition;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.stereotype.Component;
 
 /**
  * HAPI's CapabilityStatement provider, serving the authored OperationDefinitions under their own ids
  * ({@code OperationDefinition/CodeSystem-lookup}, ...) instead of the ones HAPI would generate from the method
- * signatures; the OpenAPI description reads them from here too. Installed on the FHIR servlet when Spring creates
+ * signatures; the OpenAPI description reads them from here too. Installed on the FHIR servlet before Tomcat starts
  * it.
  */
 @Component
-class CapabilityStatementProvider implements BeanPostProcessor {
+class CapabilityStatementProvider {
 
-  private final OperationDefinitions definitions;
-  private final StructureDefinitionResourceProvider profiles;
-
-  CapabilityStatementProvider(OperationDefinitions definitions, StructureDefinitionResourceProvider profiles) {
-    this.definitions = definitions;
-    this.profiles = profiles;
-  }
-
-  @Override
-  public Object postProcessAfterInitialization(Object bean, String name) {
-    if (bean instanceof ServletRegistrationBean<?> registration
-        && registration.getServlet() instanceof RestfulServer server) {
-      server.setServerConformanceProvider(new Provider(server, definitions, profiles));
-    }
-    return bean;
+  CapabilityStatementProvider(
+      ServletRegistrationBean<RestfulServer> fhirServlet,
+      OperationDefinitions definitions,
+      StructureDefinitionResourceProvider profiles) {
+    RestfulServer server = fhirServlet.getServlet();
+    server.setServerConformanceProvider(new Provider(server, definitions, profiles));
   }
 
   static final class Provider extends ServerCapabilityStatementProvider {
