@@ -1,5 +1,6 @@
 package org.psychcode.fhir.config;
 
+import jakarta.servlet.Filter;
 import org.psychcode.fhir.rest.HeadRequestFilter;
 import org.psychcode.fhir.rest.RequestChecks;
 import org.psychcode.fhir.rest.RequestIdFilter;
@@ -10,34 +11,32 @@ import org.springframework.core.Ordered;
 
 /**
  * Puts the request id, the HEAD-as-GET filter and the request checks first of all filters in front of the FHIR
- * servlet: every answer, refusals by the filters behind them included, carries the request's id; the answer cache
- * and HAPI behind them must see the GET whose answer HEAD repeats; and a request the server cannot read or answer
- * is refused before the answer cache could serve it.
+ * servlet, in that order: every answer, refusals by the filters behind them included, carries the request's id; the
+ * answer cache and HAPI behind them must see the GET whose answer HEAD repeats; and a request the server cannot read
+ * or answer is refused before the answer cache could serve it.
  */
 @Configuration
 class HeadRequestConfig {
 
   @Bean
+  FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+    return inFront(new RequestIdFilter(), 0);
+  }
+
+  @Bean
   FilterRegistrationBean<HeadRequestFilter> headRequestFilter() {
-    FilterRegistrationBean<HeadRequestFilter> registration = new FilterRegistrationBean<>(new HeadRequestFilter());
-    registration.addUrlPatterns("/fhir/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
-    return registration;
+    return inFront(new HeadRequestFilter(), 1);
   }
 
   @Bean
   FilterRegistrationBean<RequestChecks> requestChecks() {
-    FilterRegistrationBean<RequestChecks> registration = new FilterRegistrationBean<>(new RequestChecks());
-    registration.addUrlPatterns("/fhir/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
-    return registration;
+    return inFront(new RequestChecks(), 2);
   }
 
-  @Bean
-  FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
-    FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
+  private static <F extends Filter> FilterRegistrationBean<F> inFront(F filter, int place) {
+    FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
     registration.addUrlPatterns("/fhir/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + place);
     return registration;
   }
 }
