@@ -23,7 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  *   <li>a body is FHIR JSON or XML ({@code application/fhir+json}, {@code application/fhir+xml}, and the plain
  *       {@code application/json} and {@code application/xml} HAPI reads as the same): any other Content-Type,
- *       form data included, is a 415 (a {@code _search} form post excepted: that is how FHIR searches by POST);
+ *       form data included, is a 415 (a {@code _search} form post excepted: that is how FHIR searches by POST; and a
+ *       PATCH may also be a JSON Patch or XML Patch document, as FHIR's patch interaction defines);
  *   <li>an {@code Accept} whose every FHIR media type names another FHIR version ({@code fhirVersion=3.0}) is a 406,
  *       a body of another version a 415: the server speaks R4 (4.0) only;
  *   <li>{@code _format} names JSON or XML, {@code _summary} one of FHIR's five values; anything else is a 400, not
@@ -36,6 +37,7 @@ public final class RequestChecks extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(ClientErrorLog.class);
   private static final Set<String> SUMMARY_VALUES = Set.of("true", "false", "text", "data", "count");
+  private static final Set<String> PATCH_TYPES = Set.of("application/json-patch+json", "application/xml-patch+xml");
 
   private record Refusal(int status, IssueType type, String text) {}
 
@@ -94,6 +96,9 @@ public final class RequestChecks extends OncePerRequestFilter {
       return null;
     }
     String contentType = request.getContentType();
+    if ("PATCH".equals(request.getMethod()) && contentType != null && PATCH_TYPES.contains(mediaType(contentType))) {
+      return null;
+    }
     if (contentType == null || !isJsonOrXml(EncodingEnum.forContentType(contentType))) {
       return new Refusal(415, IssueType.NOTSUPPORTED, notFhir(contentType));
     }
@@ -131,6 +136,11 @@ public final class RequestChecks extends OncePerRequestFilter {
   private static String notFhir(String contentType) {
     return "The Content-Type " + (contentType == null ? "(none)" : "'" + contentType + "'")
         + " is not a FHIR content type: send application/fhir+json or application/fhir+xml.";
+  }
+
+  private static String mediaType(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   private static boolean isJsonOrXml(EncodingEnum encoding) {
