@@ -72,7 +72,8 @@ cpu_seconds() {
 }
 
 # ready_starts N PORT LOG: starts the server N times, each until /actuator/health/readiness reports ready, and
-# prints each start's wall time and CPU time to readiness, their medians, and the load average around them
+# sets ready_line: each start's wall time and CPU time to readiness, their medians, and the load average around
+# them (not printed from a subshell, whose exit would run start_server's trap)
 ready_starts() {
   local n=$1 port=$2 log=$3 i walls="" cpus="" load_start
   load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -82,7 +83,7 @@ ready_starts() {
     cpus="$cpus $(cpu_seconds)"
     stop_server
   done
-  echo "ready (java -jar to /actuator/health/readiness UP), $n starts: median $(median $walls) ms wall, $(median $cpus) s CPU (each: wall${walls} ms; CPU${cpus} s); load average before: $load_start, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  ready_line="ready (java -jar to /actuator/health/readiness UP), $n starts: median $(median $walls) ms wall, $(median $cpus) s CPU (each: wall${walls} ms; CPU${cpus} s); load average before: $load_start, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 median() {

@@ -20,7 +20,7 @@ bench_scratch=$(mktemp -d)
 visits=$bench_scratch
 java "$here/VisitBench.java" files "$visits" 100
 prepare_server
-ready_line=$(ready_starts "${BENCH_STARTS:-5}" "$port" "$log")
+ready_starts "${BENCH_STARTS:-5}" "$port" "$log"
 start_server "$port" "$log"
 open_ms=$(wait_for "$base/metadata" "$log")
 ready_ms=$(wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log")
