@@ -100,3 +100,21 @@ resident_memory() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# wrk_row SCRIPT CLIENTS SECONDS LABEL: a 3 s warm-up, then one wrk scenario against the server on $port, printed as
+# a table row: label, requests/s (and any unexpected answers the script counted), p50, p99, server CPU per request
+wrk_row() {
+  local script=$1 clients=$2 seconds=$3 label=$4 threads out cpu_before cpu_after rps p50 p99 bad total cpu_ms
+  threads=$(( clients < 2 ? 1 : 2 ))
+  wrk -t$threads -c$clients -d3s -s "$script" "http://127.0.0.1:$port" -- $threads >/dev/null 2>&1
+  cpu_before=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
+  out=$(wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- $threads 2>&1)
+  cpu_after=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
+  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
+  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+  bad=$(echo "$out" | awk '/unexpected answers:/{print $3}')
+  total=$(echo "$out" | awk '/requests in/{print $1}')
+  cpu_ms=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN{printf "%.2f ms", t * 1000 / hz / n}')
+  echo "| $label | ${rps}$([ "${bad:-0}" != "0" ] && echo " ($bad unexpected answers)") | $p50 | $p99 | $cpu_ms |"
+}

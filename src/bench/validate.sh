@@ -24,8 +24,6 @@ ready_starts "${BENCH_STARTS:-5}" "$port" "$log"
 start_server "$port" "$log"
 open_ms=$(wait_for "$base/metadata" "$log")
 ready_ms=$(wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log")
-# user + system CPU time the server has used, in clock ticks
-cpu_ticks() { awk '{print $14 + $15}' /proc/$server_pid/stat; }
 
 machine
 echo "$ready_line"
@@ -38,21 +36,10 @@ echo
 echo "| Bundle/\$validate, 6-resource visits never seen before | requests/s | p50 | p99 | server CPU per request |"
 echo "|---|---:|---:|---:|---:|"
 for clients in 1 16; do
-  threads=$(( clients < 2 ? 1 : 2 ))
   script=$(mktemp --suffix=.lua)
   cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" >"$script"
-  wrk -t$threads -c$clients -d3s -s "$script" "http://127.0.0.1:$port" -- $threads >/dev/null 2>&1
-  cpu_before=$(cpu_ticks)
-  out=$(wrk -t$threads -c$clients -d"${seconds}s" --latency -s "$script" "http://127.0.0.1:$port" -- $threads 2>&1)
-  cpu_after=$(cpu_ticks)
+  wrk_row "$script" "$clients" "$seconds" "$clients client(s)"
   rm -f "$script"
-  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
-  p50=$(echo "$out" | awk '$1=="50%"{print $2}')
-  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-  bad=$(echo "$out" | awk '/unexpected answers:/{print $3}')
-  total=$(echo "$out" | awk '/requests in/{print $1}')
-  cpu_ms=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN{printf "%.2f ms", t * 1000 / hz / n}')
-  echo "| $clients client(s) | ${rps}$([ "${bad:-0}" != "0" ] && echo " ($bad unexpected answers)") | $p50 | $p99 | $cpu_ms |"
 done
 echo
 echo "Bundle size, one client: $(java "$here/VisitBench.java" sizes "$base" 15)"

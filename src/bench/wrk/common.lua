@@ -37,3 +37,25 @@ end
 function urlencode(s)
   return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
+
+-- A scenario that checks its answers calls expect from its response function: an answer other than 200, or
+-- without the text it must hold, is counted (and the first one shown); the total over the threads is reported on
+-- stderr for the scripts to read.
+unexpected = 0
+
+function expect(status, body, needle)
+  if status ~= 200 or (needle ~= nil and not string.find(body, needle, 1, true)) then
+    unexpected = unexpected + 1
+    if unexpected == 1 then
+      io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
+    end
+  end
+end
+
+done = function(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do
+    total = total + (t:get("unexpected") or 0)
+  end
+  io.stderr:write("unexpected answers: " .. total .. "\n")
+end

@@ -22,21 +22,6 @@ end
 
 -- Each answer must be the valid visit's single information issue: a billing finding or a 4xx would mean the
 -- generated visit is not the one meant, and is counted and reported.
-unexpected = 0
-
 response = function(status, headers, body)
-  if status ~= 200 or not string.find(body, '"informational"', 1, true) then
-    unexpected = unexpected + 1
-    if unexpected == 1 then
-      io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
-    end
-  end
-end
-
-done = function(summary, latency, requests)
-  local total = 0
-  for _, t in ipairs(threads) do
-    total = total + (t:get("unexpected") or 0)
-  end
-  io.stderr:write("unexpected answers: " .. total .. "\n")
+  expect(status, body, '"informational"')
 end

@@ -159,12 +159,12 @@ class ApiAccessConfig {
   FilterRegistrationBean<CorsFilter> cors(CorsProperties properties) {
     CorsConfiguration c = new CorsConfiguration();
     properties.allowedOrigins().forEach(c::addAllowedOriginPattern);
-    // the methods the server has: reads, searches and operations (no create, update, patch or delete)
-    c.setAllowedMethods(List.of("GET", "HEAD", "POST", "OPTIONS"));
+    // the methods the server has: reads, searches, operations, and the store's create, update and delete (no patch)
+    c.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"));
     c.setAllowedHeaders(
         List.of(
             "Origin", "Accept", "Accept-Language", "Content-Type", "Authorization", "Prefer", "If-None-Match",
-            "If-Match", "X-Requested-With"));
+            "If-Match", "If-None-Exist", "X-Requested-With"));
     c.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified"));
     c.setAllowCredentials(false);
     c.setMaxAge(3600L);

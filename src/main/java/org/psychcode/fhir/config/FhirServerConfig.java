@@ -6,8 +6,10 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import java.util.ArrayList;
 import java.util.List;
 import org.psychcode.fhir.rest.PlainProvider;
+import org.psychcode.fhir.rest.StoredResourceProviders;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -31,10 +33,12 @@ class FhirServerConfig {
 
   @Bean
   ServletRegistrationBean<RestfulServer> fhirServlet(
-      FhirContext ctx, List<IResourceProvider> resourceProviders, ApplicationContext spring) {
+      FhirContext ctx, List<IResourceProvider> resourceProviders, StoredResourceProviders stored, ApplicationContext spring) {
     RestfulServer server = new RestfulServer(ctx);
     server.setDefaultResponseEncoding(EncodingEnum.JSON);
-    server.setResourceProviders(resourceProviders);
+    List<IResourceProvider> all = new ArrayList<>(resourceProviders);
+    all.addAll(stored.all());
+    server.setResourceProviders(all);
     server.registerProviders(List.copyOf(spring.getBeansWithAnnotation(PlainProvider.class).values()));
     spring.getBeansWithAnnotation(Interceptor.class).values().forEach(server::registerInterceptor);
     ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");

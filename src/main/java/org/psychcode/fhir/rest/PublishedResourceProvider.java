@@ -37,6 +37,13 @@ abstract class PublishedResourceProvider<T extends MetadataResource> implements 
    */
   abstract String versionId();
 
+  /** A version id that changes whenever any of these authored resources does: a hash of their JSON. */
+  static String contentVersion(ca.uhn.fhir.context.FhirContext ctx, List<? extends MetadataResource> resources) {
+    StringBuilder all = new StringBuilder();
+    resources.forEach(r -> all.append(ctx.newJsonParser().encodeResourceToString(r)));
+    return Integer.toHexString(all.toString().hashCode());
+  }
+
   @SuppressWarnings("unchecked")
   private T copy(T resource) {
     T copy = (T) resource.copy();

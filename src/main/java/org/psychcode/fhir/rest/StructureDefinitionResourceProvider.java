@@ -19,9 +19,7 @@ class StructureDefinitionResourceProvider extends PublishedResourceProvider<Stru
 
   StructureDefinitionResourceProvider(FhirContext ctx) {
     this.profiles = ConformanceResources.load(ctx, "StructureDefinition-*.json", StructureDefinition.class);
-    StringBuilder all = new StringBuilder();
-    profiles.forEach(p -> all.append(ctx.newJsonParser().encodeResourceToString(p)));
-    this.versionId = Integer.toHexString(all.toString().hashCode());
+    this.versionId = contentVersion(ctx, profiles);
   }
 
   @Override

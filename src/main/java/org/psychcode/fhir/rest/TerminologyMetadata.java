@@ -95,8 +95,9 @@ class TerminologyMetadata {
       }
       for (CapabilityStatement.SystemInteractionComponent i : rest.getInteraction()) {
         if (i.getCode() == CapabilityStatement.SystemRestfulInteraction.TRANSACTION) {
-          i.setCode(CapabilityStatement.SystemRestfulInteraction.BATCH)
-              .setDocumentation("A batch Bundle of terminology operation calls");
+          i.setDocumentation("A transaction Bundle of store interactions: all or nothing");
+        } else if (i.getCode() == CapabilityStatement.SystemRestfulInteraction.BATCH) {
+          i.setDocumentation("A batch Bundle of store interactions and terminology operation calls, each answered on its own");
         }
       }
     }

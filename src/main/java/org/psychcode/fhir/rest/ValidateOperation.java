@@ -3,19 +3,12 @@ package org.psychcode.fhir.rest;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.psychcode.fhir.store.ResourceStore;
 import org.psychcode.fhir.validation.VisitValidator;
 import org.springframework.stereotype.Component;
 
@@ -27,21 +20,14 @@ import org.springframework.stereotype.Component;
 @Component
 class ValidateOperation {
 
-  private static final JsonFactory JSON = new JsonFactory();
   private static final java.util.Set<String> MODES = java.util.Set.of("create", "update", "delete", "profile");
-  private static final XMLInputFactory XML = xmlFactory();
 
   private final VisitValidator validator;
+  private final ResourceStore store;
 
-  ValidateOperation(VisitValidator validator) {
+  ValidateOperation(VisitValidator validator, ResourceStore store) {
     this.validator = validator;
-  }
-
-  private static XMLInputFactory xmlFactory() {
-    XMLInputFactory f = XMLInputFactory.newFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-    return f;
+    this.store = store;
   }
 
   MethodOutcome validate(
@@ -54,18 +40,24 @@ class ValidateOperation {
       throw new InvalidRequestException("$validate with mode=profile needs the profile parameter.");
     }
     if ("delete".equals(mode)) {
+      String target = id != null && id.hasIdPart() ? type + "/" + id.getIdPart() : null;
+      java.util.List<String> referencing = target == null ? java.util.List.of() : store.referencing(type, id.getIdPart());
+      if (!referencing.isEmpty()) {
+        String text = target + " cannot be deleted: " + String.join(", ", referencing) + " reference it.";
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(IssueSeverity.ERROR).setCode(IssueType.CONFLICT).setDiagnostics(text).getDetails().setText(text);
+        return answer(oo);
+      }
       return answer(
           information(
-              "Nothing prevents deleting "
-                  + (id != null && id.hasIdPart() ? id.toUnqualifiedVersionless().getValue() : "this resource")
-                  + ": no stored resource depends on it."));
+              "Nothing prevents deleting " + (target != null ? target : "this resource") + ": no stored resource references it."));
     }
-    if (encoding == EncodingEnum.XML && body != null && hasDoctype(body)) {
+    if (encoding == EncodingEnum.XML && body != null && PostedBody.hasDoctype(body)) {
       throw new InvalidRequestException(
           "XML with a DOCTYPE (entity or DTD declarations) is not accepted; send the resource without it.");
     }
     if (resource == null) {
-      String posted = body == null ? null : encoding == EncodingEnum.XML ? xmlRoot(body) : jsonRoot(body);
+      String posted = body == null ? null : PostedBody.rootType(body, encoding);
       throw new InvalidRequestException(
           posted != null && !posted.equals(type) && !posted.equals("Parameters")
               ? type + "/$validate validates " + article(type) + "; the body is " + article(posted) + "."
@@ -100,70 +92,7 @@ class ValidateOperation {
 
   /** True when the posted body is the resource itself rather than a Parameters wrapping it. */
   static boolean isResourceItself(String body, EncodingEnum encoding, String type) {
-    String root = encoding == EncodingEnum.XML ? xmlRoot(body) : jsonRoot(body);
+    String root = PostedBody.rootType(body, encoding);
     return type.equals(root);
-  }
-
-  private static String jsonRoot(String body) {
-    try (JsonParser p = JSON.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("resourceType".equals(name) && value == JsonToken.VALUE_STRING) {
-          return p.getText();
-        }
-        p.skipChildren();
-      }
-      return null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * HAPI's parser reads a DOCTYPE whose entities are declared but not used; DESIGN refuses XML with entities
-   * whether the resource is the body or sits in a Parameters.
-   */
-  private static boolean hasDoctype(String body) {
-    try {
-      XMLStreamReader r = XML.createXMLStreamReader(new StringReader(body));
-      try {
-        while (r.hasNext()) {
-          int event = r.next();
-          if (event == XMLStreamReader.DTD) {
-            return true;
-          }
-          if (event == XMLStreamReader.START_ELEMENT) {
-            return false;
-          }
-        }
-        return false;
-      } finally {
-        r.close();
-      }
-    } catch (XMLStreamException e) {
-      return false;
-    }
-  }
-
-  private static String xmlRoot(String body) {
-    try {
-      XMLStreamReader r = XML.createXMLStreamReader(new StringReader(body));
-      try {
-        while (r.hasNext()) {
-          if (r.next() == XMLStreamReader.START_ELEMENT) {
-            return r.getLocalName();
-          }
-        }
-        return null;
-      } finally {
-        r.close();
-      }
-    } catch (XMLStreamException e) {
-      return null;
-    }
   }
 }

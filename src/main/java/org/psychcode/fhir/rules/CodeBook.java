@@ -1,6 +1,7 @@
 package org.psychcode.fhir.rules;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -170,6 +171,26 @@ public final class CodeBook {
     return Collections.unmodifiableList(result);
   }
 
+  /**
+   * The codes a provider may bill for a session type, in the order a code is chosen among them: CPT first, and when
+   * the provider is a prescriber, a code that needs one before a code that does not (90792 before 90791: a
+   * prescriber's diagnostic evaluation usually includes medical work). Taxonomies outside the fragment say nothing;
+   * with none known every code is open. The rules' sentences and the suggestion both choose from here.
+   */
+  public List<BillingCode> codesFor(String sessionType, boolean addOn, Collection<String> taxonomies) {
+    List<String> known = taxonomies.stream().filter(t -> prescriber(t).isPresent()).toList();
+    boolean prescriber = known.stream().anyMatch(t -> prescriber(t).orElse(false));
+    return codesForSessionType(sessionType, addOn).stream()
+        .filter(c -> known.isEmpty() || known.stream().anyMatch(t -> mayBill(c, t)))
+        .sorted(Comparator.comparingInt((BillingCode c) -> prescriber && c.requiresPrescriber() ? 0 : 1))
+        .toList();
+  }
+
+  /** The first of {@link #codesFor} whose minutes cover the session; an untimed code covers any time. */
+  public Optional<BillingCode> codeFor(String sessionType, boolean addOn, double minutes, Collection<String> taxonomies) {
+    return codesFor(sessionType, addOn, taxonomies).stream().filter(c -> !c.timed() || c.covers(minutes)).findFirst();
+  }
+
   /** Per-unit add-ons (90840, G0018) whose primary is this code. */
   public List<BillingCode> perUnitAddOnsOf(String primary) {
     return perUnitAddOns.getOrDefault(primary, List.of());
@@ -228,6 +249,41 @@ public final class CodeBook {
         .sorted()
         .forEach(result::add);
     return result;
+  }
+
+  /**
+   * Whether a provider with this taxonomy may bill the code: {@code requires-prescriber} needs a {@code prescriber},
+   * {@code requires-prescriptive-authority} needs {@code prescriptive-authority}, and {@code excludes-prescriber}
+   * refuses a {@code prescriber} (who bills E/M with a psychotherapy add-on instead).
+   */
+  public boolean mayBill(BillingCode code, String taxonomy) {
+    boolean prescriber = prescriber(taxonomy).orElse(false);
+    boolean authority = prescriptiveAuthority(taxonomy).orElse(false);
+    return (!code.requiresPrescriber() || prescriber)
+        && (!code.requiresPrescriptiveAuthority() || authority)
+        && (!code.excludesPrescriber() || !prescriber);
+  }
+
+  /** The telehealth place of service for a patient at home (10) or elsewhere (02), as the places are marked. */
+  public Optional<String> telehealthPlace(boolean patientHome) {
+    return places.values().stream()
+        .filter(c -> c.isTrue("telehealth") && c.isTrue("patient-home") == patientHome)
+        .map(IndexedConcept::code)
+        .sorted()
+        .findFirst();
+  }
+
+  /** {@code true} for the patient's home (12) and telehealth to it (10), as the places are marked. */
+  public boolean placeIsPatientHome(String place) {
+    IndexedConcept c = place == null ? null : places.get(place);
+    return c != null && c.isTrue("patient-home");
+  }
+
+  /** The telehealth modifier of a modality ({@code audio-video}: 95), CPT before HCPCS. */
+  public Optional<BillingCode> telehealthModifier(String modality) {
+    return procedures.values().stream()
+        .filter(c -> c.modifier() && c.telehealth().orElse(false) && c.telehealthModality().filter(modality::equals).isPresent())
+        .min(Comparator.comparing((BillingCode c) -> Systems.CPT.equals(c.system()) ? 0 : 1).thenComparing(BillingCode::code));
   }
 
   public boolean isSessionType(String code) {

@@ -49,6 +49,8 @@ final class CrisisUnitsMismatchRule extends CodeBookRule {
           continue;
         }
         double t = minutes.getAsDouble();
+        // too short for the crisis code itself (time-below-minimum says so): the sentence names no code to bill
+        boolean billable = code.minimumMinutes().isEmpty() || Lines.whole(t) >= code.minimumMinutes().getAsInt();
         for (BillingCode addOn : addOns) {
           List<BilledLine> addOnLines =
               claim.lines().stream()
@@ -60,12 +62,14 @@ final class CrisisUnitsMismatchRule extends CodeBookRule {
             continue;
           }
           String message =
-              Lines.session(t, code)
-                  + " is billed as "
-                  + code.code()
-                  + (expected == 0 ? " alone" : " with " + addOn.code() + " x " + expected)
-                  + ", not "
-                  + (billed == 0 ? "without " + addOn.code() : "with " + addOn.code() + " x " + billed)
+              (billable
+                      ? Lines.session(t, code)
+                          + " is billed as "
+                          + code.code()
+                          + (expected == 0 ? " alone" : " with " + addOn.code() + " x " + expected)
+                          + ", not "
+                          + (billed == 0 ? "without " + addOn.code() : "with " + addOn.code() + " x " + billed)
+                      : Lines.session(t, code) + " gives no " + addOn.code() + " units, not " + addOn.code() + " x " + billed)
                   + " ("
                   + addOn.code()
                   + " counts 1 unit from "

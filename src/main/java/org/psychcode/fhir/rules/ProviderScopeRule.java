@@ -28,7 +28,7 @@ final class ProviderScopeRule extends CodeBookRule {
           continue;
         }
         List<String> known = line.providerTaxonomies().stream().filter(t -> book.prescriber(t).isPresent()).toList();
-        if (known.isEmpty() || known.stream().anyMatch(t -> mayBill(code, t))) {
+        if (known.isEmpty() || known.stream().anyMatch(t -> book.mayBill(code, t))) {
           continue;
         }
         String taxonomy = known.get(0);
@@ -37,14 +37,6 @@ final class ProviderScopeRule extends CodeBookRule {
         findings.add(ID, message(code, taxonomy, provider), line.providerPath(), line.codePath());
       }
     }
-  }
-
-  private boolean mayBill(BillingCode code, String taxonomy) {
-    boolean prescriber = book.prescriber(taxonomy).orElse(false);
-    boolean authority = book.prescriptiveAuthority(taxonomy).orElse(false);
-    return (!code.requiresPrescriber() || prescriber)
-        && (!code.requiresPrescriptiveAuthority() || authority)
-        && (!code.excludesPrescriber() || !prescriber);
   }
 
   private String message(BillingCode code, String taxonomy, String provider) {

@@ -39,25 +39,33 @@ final class SessionTypeMismatchRule extends CodeBookRule {
               + " bills "
               + Lines.article(code.sessionType().get())
               + " session"
-              + suggestion(actual, code, Lines.minutes(line))
+              + suggestion(actual, code, Lines.minutes(line), line.providerTaxonomies())
               + ".";
       findings.add(ID, message, line.codePath(), enc.sessionTypeStated() ? enc.typePath() : enc.subjectPath());
     }
   }
 
-  private String suggestion(String sessionType, BillingCode billed, OptionalDouble minutes) {
-    List<BillingCode> candidates = book.codesForSessionType(sessionType, billed.addOn());
+  /**
+   * The code that fits the session, chosen as {@link CodeBook#codeFor} chooses for the suggestion. An add-on billed
+   * for another session type is not matched to another add-on: which add-on fits depends on its primary.
+   */
+  private String suggestion(String sessionType, BillingCode billed, OptionalDouble minutes, List<String> taxonomies) {
+    if (billed.addOn()) {
+      return "";
+    }
+    List<BillingCode> candidates = book.codesFor(sessionType, false, taxonomies);
     if (candidates.isEmpty()) {
       return "";
     }
     if (minutes.isPresent()) {
-      // CPT first: an untimed code (90853 for group) fits any time; a timed one (G0410, for partial
-      // hospitalization) only its own minutes
-      Optional<BillingCode> byTime =
-          candidates.stream().filter(c -> !c.timed() || c.covers(minutes.getAsDouble())).findFirst();
+      double t = minutes.getAsDouble();
+      Optional<BillingCode> byTime = book.codeFor(sessionType, false, t, taxonomies);
       if (byTime.isPresent()) {
-        return "; " + Lines.article(sessionType) + " session of " + Lines.minutesText(minutes.getAsDouble()) + " minutes is billed as " + byTime.get().code();
+        return "; " + Lines.article(sessionType) + " session of " + Lines.minutesText(t) + " minutes is billed as " + byTime.get().code();
       }
+      BillingCode least = book.leastOfFamily(candidates.stream().filter(BillingCode::timed).findFirst().orElse(candidates.get(0)));
+      return "; " + Lines.article(sessionType) + " session of " + Lines.minutesText(t)
+          + " minutes is too short for any of its codes (" + least.code() + " needs at least " + least.minimumMinutes().orElse(0) + " minutes)";
     }
     List<String> codes = candidates.stream().map(BillingCode::code).toList();
     return "; " + Lines.article(sessionType) + " session is billed as " + Lines.codeList(codes);

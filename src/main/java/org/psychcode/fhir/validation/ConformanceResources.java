@@ -47,6 +47,15 @@ public final class ConformanceResources {
     return result;
   }
 
+  /** The texts the pattern names, keyed by file name, in file-name order. */
+  public static java.util.Map<String, String> named(String pattern) {
+    java.util.Map<String, String> result = new java.util.LinkedHashMap<>();
+    for (Resource file : files(LOCATION + pattern)) {
+      result.put(file.getFilename(), read(file));
+    }
+    return result;
+  }
+
   private static Resource[] files(String pattern) {
     try {
       Resource[] files = new PathMatchingResourcePatternResolver().getResources(pattern);

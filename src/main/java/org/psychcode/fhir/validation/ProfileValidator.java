@@ -128,6 +128,14 @@ final class ProfileValidator {
    * Claim entry against the PsychCode profile of its type.
    */
   public List<ValidationMessage> validate(String text, EncodingEnum encoding, List<String> profileUrls) {
+    return validate(text, encoding, profileUrls, null);
+  }
+
+  /**
+   * As {@link #validate(String, EncodingEnum, List)}, validating only the Bundle entries of these resource types
+   * (all when null).
+   */
+  List<ValidationMessage> validate(String text, EncodingEnum encoding, List<String> profileUrls, java.util.Set<String> entryTypes) {
     List<org.hl7.fhir.r5.model.StructureDefinition> defs = new ArrayList<>();
     for (String url : profileUrls) {
       org.hl7.fhir.r5.model.StructureDefinition sd = profiles.get(url);
@@ -143,7 +151,7 @@ final class ProfileValidator {
     PooledValidator slot = take();
     try {
       FhirFormat format = encoding == EncodingEnum.XML ? FhirFormat.XML : FhirFormat.JSON;
-      validateEntryByEntry(slot.validator, bytes, format, defs, messages);
+      validateEntryByEntry(slot.validator, bytes, format, defs, entryTypes, messages);
     } catch (IOException | FHIRException e) {
       ValidationMessage m = new ValidationMessage();
       m.setLevel(ValidationMessage.IssueSeverity.ERROR);
@@ -167,7 +175,12 @@ final class ProfileValidator {
    * resolve through the parsed Bundle.
    */
   private void validateEntryByEntry(
-      InstanceValidator v, byte[] bytes, FhirFormat format, List<org.hl7.fhir.r5.model.StructureDefinition> defs, List<ValidationMessage> messages)
+      InstanceValidator v,
+      byte[] bytes,
+      FhirFormat format,
+      List<org.hl7.fhir.r5.model.StructureDefinition> defs,
+      java.util.Set<String> entryTypes,
+      List<ValidationMessage> messages)
       throws IOException {
     ParserBase parser = worker.parser(format);
     parser.setupValidation(ValidationPolicy.EVERYTHING);
@@ -180,7 +193,7 @@ final class ProfileValidator {
         List<Element> entries = root.getChildrenByName("entry");
         for (int i = 0; i < entries.size(); i++) {
           Element resource = entries.get(i).getNamedChild("resource", false);
-          if (resource == null) {
+          if (resource == null || (entryTypes != null && !entryTypes.contains(resource.fhirType()))) {
             continue;
           }
           List<ValidationMessage> entryMessages = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.psychcode.fhir.rules.BillingRuleEngine;
+import org.psychcode.fhir.rules.BillingSuggester;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
@@ -9,6 +10,7 @@ import org.psychcode.fhir.terminology.TerminologyValidationSupport;
 import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,18 +34,13 @@ class ValidationConfig {
   }
 
   @Bean
-  EncounterResolver encounterResolver() {
-    return EncounterResolver.NONE;
-  }
-
-  @Bean
   VisitValidator visitValidator(
       FhirContext ctx,
       TerminologyRegistry registry,
       TerminologyValidationSupport terminology,
       CodeBook book,
       BillingRuleEngine engine,
-      EncounterResolver encounters,
+      ObjectProvider<StoredResources> stored,
       ValidationProperties properties) {
     ProfileValidatorBuild profiles =
         new ProfileValidatorBuild(() -> new ProfileValidator(ctx, registry, terminology, properties.validatorPool()));
@@ -53,7 +50,13 @@ class ValidationConfig {
         properties.warmUp(),
         properties.maxBundleEntries(),
         properties.validatorPool());
-    return new VisitValidator(ctx, new VisitReader(book, encounters, properties.maxBundleEntries()), profiles, engine);
+    return new VisitValidator(ctx, new VisitReader(book, stored.getIfAvailable(() -> StoredResources.NONE), properties.maxBundleEntries()), profiles, engine);
+  }
+
+  /** Reads visits with the validator's own reader, so both resolve references the same way. */
+  @Bean
+  CodeSuggestions codeSuggestions(VisitValidator validator, CodeBook book) {
+    return new CodeSuggestions(validator.reader(), new BillingSuggester(book));
   }
 
   /** Named for its place in the readiness health group: {@code validation}. */

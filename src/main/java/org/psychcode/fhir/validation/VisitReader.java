@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Duration;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Period;
@@ -42,6 +43,7 @@ import org.psychcode.fhir.rules.EncounterFacts;
 import org.psychcode.fhir.rules.EncounterLink;
 import org.psychcode.fhir.rules.Modality;
 import org.psychcode.fhir.rules.Party;
+import org.psychcode.fhir.rules.SessionToBill;
 import org.psychcode.fhir.rules.Systems;
 import org.psychcode.fhir.rules.VisitContext;
 
@@ -50,8 +52,8 @@ import org.psychcode.fhir.rules.VisitContext;
  * DESIGN's "How a request is read" says: the duration from {@code length} (min, h or s) else the period; the
  * session type from a session-type coding in {@code type}/{@code serviceType} or a Group subject; code,
  * units, modifiers, place and date from each claim line; the encounter through {@code item.encounter},
- * resolved inside the Bundle by {@code fullUrl} ({@code urn:uuid:} or relative) or {@code Type/id}, else by
- * the {@link EncounterResolver}; the provider from the care team's qualification, else the Practitioner or
+ * resolved inside the Bundle by {@code fullUrl} ({@code urn:uuid:} or relative) or {@code Type/id}, else from
+ * the {@link StoredResources} (so are the Patient, Group, Practitioner and PractitionerRole it names); the provider from the care team's qualification, else the Practitioner or
  * PractitionerRole. Every fact carries the FHIRPath of where it was read, rooted at the posted resource.
  *
  * <p>What cannot be read as a visit (a claim without lines, an entry without a resource, a reference to
@@ -63,10 +65,10 @@ final class VisitReader {
   private static final String ACT_CODE_OLD = "http://hl7.org/fhir/v3/ActCode";
 
   private final CodeBook book;
-  private final EncounterResolver store;
+  private final StoredResources store;
   private final int maxBundleEntries;
 
-  VisitReader(CodeBook book, EncounterResolver store, int maxBundleEntries) {
+  VisitReader(CodeBook book, StoredResources store, int maxBundleEntries) {
     this.book = book;
     this.store = store;
     this.maxBundleEntries = maxBundleEntries;
@@ -74,6 +76,11 @@ final class VisitReader {
 
   VisitContext read(IBaseResource resource) {
     return new Reading().read(resource);
+  }
+
+  /** The Encounters of an Encounter or a Bundle, as {@link org.psychcode.fhir.rules.BillingSuggester} reads them. */
+  List<SessionToBill> sessions(IBaseResource resource) {
+    return new Reading().sessions(resource);
   }
 
   /** A located resource: where it sits in the request and how it is addressed. */
@@ -87,6 +94,7 @@ final class VisitReader {
     private final Map<EncounterFacts, Encounter> sources = new IdentityHashMap<>();
     private final List<EncounterFacts> encounterOrder = new ArrayList<>();
     private final List<ClaimFacts> claims = new ArrayList<>();
+    private final Map<String, Optional<Resource>> stored = new HashMap<>();
 
     VisitContext read(IBaseResource resource) {
       if (resource instanceof Bundle bundle) {
@@ -107,6 +115,84 @@ final class VisitReader {
     }
 
     private void readBundle(Bundle bundle) {
+      List<Bundle.BundleEntryComponent> entries = indexBundle(bundle);
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i).getResource() instanceof Encounter e) {
+          encounter(e, "Bundle.entry[" + i + "].resource");
+        }
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        if (entries.get(i).getResource() instanceof Claim c) {
+          claims.add(claim(c, "Bundle.entry[" + i + "].resource"));
+        }
+      }
+    }
+
+    List<SessionToBill> sessions(IBaseResource resource) {
+      List<Located> found = new ArrayList<>();
+      if (resource instanceof Bundle bundle) {
+        List<Bundle.BundleEntryComponent> entries = indexBundle(bundle);
+        for (int i = 0; i < entries.size(); i++) {
+          if (entries.get(i).getResource() instanceof Encounter e) {
+            found.add(new Located(e, "Bundle.entry[" + i + "].resource", entries.get(i).getFullUrl()));
+          }
+        }
+        if (found.isEmpty()) {
+          throw BadRequests.invalid("Bundle.entry", IssueType.REQUIRED, "The Bundle holds no Encounter: codes are suggested from the encounters of a visit.");
+        }
+      } else if (resource instanceof Encounter e) {
+        index(e, "Encounter", null);
+        found.add(new Located(e, "Encounter", null));
+      } else {
+        throw BadRequests.invalid(
+            null, IssueType.NOTSUPPORTED, "Codes are suggested for an Encounter or a Bundle holding Encounters, not for " + article(resource.fhirType()) + ".");
+      }
+      List<SessionToBill> sessions = new ArrayList<>();
+      for (Located l : found) {
+        Encounter e = (Encounter) l.resource();
+        EncounterFacts facts = encounter(e, l.path());
+        String reference =
+            l.fullUrl() != null && !l.fullUrl().isBlank()
+                ? l.fullUrl()
+                : e.getIdElement().hasIdPart() ? "Encounter/" + e.getIdElement().getIdPart() : null;
+        List<Coded> codes = new ArrayList<>();
+        for (int k = 0; k < e.getType().size(); k++) {
+          for (Coding c : e.getType().get(k).getCoding()) {
+            if (c.hasCode() && Systems.isProcedureSystem(c.getSystem())) {
+              codes.add(new Coded(c.getSystem(), c.getCode(), l.path() + ".type[" + k + "]"));
+            }
+          }
+        }
+        List<String> taxonomies = new ArrayList<>();
+        for (int k = 0; k < e.getParticipant().size(); k++) {
+          Encounter.EncounterParticipantComponent p = e.getParticipant().get(k);
+          if (p.hasIndividual()) {
+            practitionerTaxonomies(p.getIndividual(), e, l.path(), l.path() + ".participant[" + k + "].individual", taxonomies);
+          }
+        }
+        sessions.add(new SessionToBill(facts, reference, codes, taxonomies, place(e, l.path())));
+      }
+      return sessions;
+    }
+
+    /** The place-of-service code of the type of the encounter's first Location that has one. */
+    private Optional<Coded> place(Encounter e, String path) {
+      for (Encounter.EncounterLocationComponent l : e.getLocation()) {
+        Located located = l.hasLocation() && l.getLocation().hasReference() ? resolve(l.getLocation().getReference(), e, path) : null;
+        if (located != null && located.resource() instanceof Location location) {
+          for (int k = 0; k < location.getType().size(); k++) {
+            for (Coding c : location.getType().get(k).getCoding()) {
+              if (c.hasCode() && Systems.PLACE_OF_SERVICE.equals(c.getSystem())) {
+                return Optional.of(new Coded(c.getSystem(), c.getCode(), located.path() + ".type[" + k + "]"));
+              }
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    }
+
+    private List<Bundle.BundleEntryComponent> indexBundle(Bundle bundle) {
       List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
       if (entries.size() > maxBundleEntries) {
         throw BadRequests.tooLarge(
@@ -126,16 +212,7 @@ final class VisitReader {
         }
         index(entry.getResource(), path, entry.getFullUrl());
       }
-      for (int i = 0; i < entries.size(); i++) {
-        if (entries.get(i).getResource() instanceof Encounter e) {
-          encounter(e, "Bundle.entry[" + i + "].resource");
-        }
-      }
-      for (int i = 0; i < entries.size(); i++) {
-        if (entries.get(i).getResource() instanceof Claim c) {
-          claims.add(claim(c, "Bundle.entry[" + i + "].resource"));
-        }
-      }
+      return entries;
     }
 
     private boolean isReadOrDelete(Bundle.HTTPVerb method) {
@@ -157,6 +234,22 @@ final class VisitReader {
     }
 
     // ---- references ---------------------------------------------------------------------------------
+
+    /**
+     * The resource a reference names in the request, else in the store; a stored one is located at
+     * {@code refPath.resolve()}.
+     */
+    private Located resolve(String reference, Resource container, String containerPath, String refPath) {
+      Located inRequest = resolve(reference, container, containerPath);
+      if (inRequest != null || reference == null || reference.startsWith("#") || reference.startsWith("urn:")) {
+        return inRequest;
+      }
+      return fromStore(reference).map(r -> new Located(r, refPath + ".resolve()", null)).orElse(null);
+    }
+
+    private Optional<Resource> fromStore(String reference) {
+      return stored.computeIfAbsent(reference, store::resolve);
+    }
 
     private Located resolve(String reference, Resource container, String containerPath) {
       if (reference == null || reference.isBlank()) {
@@ -205,7 +298,7 @@ final class VisitReader {
       if (ref.hasReference()) {
         String relative = typeAndId(ref.getReference());
         keys.add(relative != null ? relative : ref.getReference());
-        Located located = resolve(ref.getReference(), container, containerPath);
+        Located located = resolve(ref.getReference(), container, containerPath, path);
         if (located != null) {
           keys.addAll(keysOf(located));
         }
@@ -242,7 +335,7 @@ final class VisitReader {
       Optional<String> sessionType = sessionType(e);
       Reference subjectRef = e.hasSubject() ? e.getSubject() : null;
       Party subject = party(subjectRef, e, path, path + ".subject");
-      Located subjectResource = subjectRef != null && subjectRef.hasReference() ? resolve(subjectRef.getReference(), e, path) : null;
+      Located subjectResource = subjectRef != null && subjectRef.hasReference() ? resolve(subjectRef.getReference(), e, path, path + ".subject") : null;
       boolean groupSubject =
           (subjectResource != null && subjectResource.resource() instanceof Group)
               || (subjectRef != null && "Group".equals(subjectRef.getReferenceElement().getResourceType()))
@@ -377,7 +470,7 @@ final class VisitReader {
       if (d.hasDiagnosisReference()) {
         Reference ref = d.getDiagnosisReference();
         requireUsable(ref, path + ".diagnosisReference");
-        Located located = resolve(ref.getReference(), claim, claimPath);
+        Located located = resolve(ref.getReference(), claim, claimPath, path + ".diagnosisReference");
         if (located != null && located.resource() instanceof Condition condition) {
           int before = out.size();
           for (Coding c : condition.getCode().getCoding()) {
@@ -508,14 +601,17 @@ final class VisitReader {
           }
           continue;
         }
-        Optional<Encounter> stored = ref.hasReference() ? store.resolve(ref.getReference()) : Optional.empty();
+        Optional<Resource> stored = ref.hasReference() && !ref.getReference().startsWith("#") ? fromStore(ref.getReference()) : Optional.empty();
         if (stored.isEmpty()) {
           return EncounterLink.unresolved(reference, refPath, null);
         }
+        if (!(stored.get() instanceof Encounter storedEncounter)) {
+          return EncounterLink.unresolved(reference, refPath, "which is " + article(stored.get().fhirType()));
+        }
         if (resolved == null) {
-          resolved = EncounterLink.resolved(reference, refPath, encounter(stored.get(), refPath + ".resolve()"));
+          resolved = EncounterLink.resolved(reference, refPath, encounter(storedEncounter, refPath + ".resolve()"));
         } else {
-          further.add(encounter(stored.get(), refPath + ".resolve()"));
+          further.add(encounter(storedEncounter, refPath + ".resolve()"));
         }
       }
       return further.isEmpty() ? resolved : resolved.withFurther(further);
@@ -550,21 +646,22 @@ final class VisitReader {
           continue;
         }
         if (member.hasProvider()) {
-          if (practitionerTaxonomies(member.getProvider(), claim, claimPath, taxonomies) && path == null) {
+          if (practitionerTaxonomies(member.getProvider(), claim, claimPath, claimPath + ".careTeam[" + m + "].provider", taxonomies) && path == null) {
             path = claimPath + ".careTeam[" + m + "].provider";
           }
         }
       }
       if (taxonomies.isEmpty() && claim.hasProvider()) {
-        if (practitionerTaxonomies(claim.getProvider(), claim, claimPath, taxonomies)) {
+        if (practitionerTaxonomies(claim.getProvider(), claim, claimPath, claimPath + ".provider", taxonomies)) {
           path = claimPath + ".provider";
         }
       }
       return path;
     }
 
-    private boolean practitionerTaxonomies(Reference ref, Claim claim, String claimPath, List<String> out) {
-      Located located = ref.hasReference() ? resolve(ref.getReference(), claim, claimPath) : null;
+    private boolean practitionerTaxonomies(
+        Reference ref, Resource container, String containerPath, String refPath, List<String> out) {
+      Located located = ref.hasReference() ? resolve(ref.getReference(), container, containerPath, refPath) : null;
       if (located == null) {
         return false;
       }
@@ -574,7 +671,8 @@ final class VisitReader {
       } else if (located.resource() instanceof PractitionerRole role) {
         role.getSpecialty().forEach(s -> out.addAll(nucc(s)));
         if (out.size() == before && role.hasPractitioner()) {
-          Located practitioner = resolve(role.getPractitioner().getReference(), claim, claimPath);
+          Located practitioner =
+              resolve(role.getPractitioner().getReference(), container, containerPath, located.path() + ".practitioner");
           if (practitioner != null && practitioner.resource() instanceof Practitioner p) {
             p.getQualification().forEach(q -> out.addAll(nucc(q.getCode())));
           }

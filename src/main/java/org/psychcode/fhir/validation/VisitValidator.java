@@ -53,6 +53,45 @@ public class VisitValidator {
   }
 
   /**
+   * The first half of validating what is to be stored, which needs nothing but the text: the posted Encounter or
+   * Claim, or the Encounter and Claim entries of a posted Bundle, against their PsychCode profiles. What the validator
+   * cannot read at all is refused (400). The billing rules follow with {@link #withRules}, once the request's
+   * references are resolved.
+   */
+  public ProfileFindings checkProfiles(IBaseResource resource, String text, EncodingEnum encoding) {
+    ProfileValidator validator = profileValidator();
+    String body = text != null ? text : ctx.newJsonParser().encodeResourceToString(resource);
+    EncodingEnum bodyEncoding = text != null && encoding != null ? encoding : EncodingEnum.JSON;
+    List<ValidationMessage> messages =
+        validator.validate(body, bodyEncoding, defaultProfiles(resource), java.util.Set.of("Encounter", "Claim"));
+    refuseUnreadable(messages);
+    return new ProfileFindings(messages);
+  }
+
+  /**
+   * The second half: the billing rules over the resource (or Bundle) as it will be stored, its references resolved
+   * in the request or the store, and the one OperationOutcome of both halves. Input that cannot be read as a visit
+   * is refused (4xx) as {@code $validate} refuses it.
+   */
+  public OperationOutcome withRules(ProfileFindings profiles, IBaseResource resource) {
+    VisitContext visit = reader.read(resource);
+    return outcomes.build(profiles.messages(), engine.evaluate(visit), visit);
+  }
+
+  /** What the profile validator said of a resource that is to be stored. */
+  public static final class ProfileFindings {
+    private final List<ValidationMessage> messages;
+
+    ProfileFindings(List<ValidationMessage> messages) {
+      this.messages = List.copyOf(messages);
+    }
+
+    List<ValidationMessage> messages() {
+      return messages;
+    }
+  }
+
+  /**
    * HAPI's parser is lenient where the validator's is not (a DOCTYPE with internal entities, an XML root outside the
    * FHIR namespace): what the validator cannot parse at all is bad input, not a finding.
    */
@@ -74,6 +113,10 @@ public class VisitValidator {
       return List.of(ProfileValidator.CLAIM_PROFILE);
     }
     return List.of();
+  }
+
+  VisitReader reader() {
+    return reader;
   }
 
   ProfileValidator profileValidator() {

@@ -30,6 +30,8 @@ public abstract class ServerTestBase {
 
   protected IGenericClient client() {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    // the first $validate waits for the profile validator, which a busy two-core machine builds in more than 10 s
+    FHIR.getRestfulClientFactory().setSocketTimeout(120_000);
     return FHIR.newRestfulGenericClient(base());
   }
 

@@ -174,8 +174,9 @@ class TerminologyHttpTest extends TerminologyTestSupport {
     }
 
     @Test
-    void aTransactionBundleIsRefused() throws Exception {
+    void terminologyCallsInATransactionAreRefused() throws Exception {
       Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("CodeSystem/$lookup?system=" + CPT + "&code=90834");
       assertClientError(postJson("/", transaction), 400);
     }
 
@@ -216,14 +217,16 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       assertThat(resource(cs, "ValueSet").getInteraction())
           .extracting(i -> i.getCode().toCode())
           .containsExactlyInAnyOrder("read", "vread", "search-type");
-      assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).containsExactly("batch");
+      assertThat(cs.getRestFirstRep().getInteraction()).extracting(i -> i.getCode().toCode()).containsExactly("transaction", "batch");
     }
 
     @Test
-    void theCapabilityStatementClaimsNoIncludesAndNamesTheProfilesValidateHoldsTo() throws Exception {
+    void theCapabilityStatementClaimsNoIncludesOfPublishedTypesAndNamesTheProfilesValidateHoldsTo() throws Exception {
       CapabilityStatement cs = getJson("/metadata").as(CapabilityStatement.class);
 
-      assertThat(cs.getRestFirstRep().getResource()).allSatisfy(r -> assertThat(r.getSearchInclude()).isEmpty());
+      for (String published : List.of("CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition", "OperationDefinition")) {
+        assertThat(resource(cs, published).getSearchInclude()).isEmpty();
+      }
       for (String type : List.of("Encounter", "Claim")) {
         String profile = "http://psychcode.org/fhir/StructureDefinition/psychcode-" + type.toLowerCase();
         assertThat(resource(cs, type).getSupportedProfile()).extracting(p -> p.getValue()).containsExactly(profile);
@@ -292,7 +295,7 @@ class TerminologyHttpTest extends TerminologyTestSupport {
                   HttpResponse.BodyHandlers.ofString());
 
       assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("https://ehr.example.org");
-      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).contains("GET,HEAD,POST,OPTIONS");
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).contains("GET,HEAD,POST,PUT,DELETE,OPTIONS");
     }
 
     @Test
@@ -303,7 +306,7 @@ class TerminologyHttpTest extends TerminologyTestSupport {
                   HttpRequest.newBuilder(URI.create(base() + "/CodeSystem/cpt"))
                       .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                       .header("Origin", "https://ehr.example.org")
-                      .header("Access-Control-Request-Method", "DELETE")
+                      .header("Access-Control-Request-Method", "PATCH")
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
 

@@ -1,14 +1,6 @@
 package org.psychcode.fhir.rest;
 
-import ca.uhn.fhir.rest.annotation.Transaction;
-import ca.uhn.fhir.rest.annotation.TransactionParam;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.Bundle;
@@ -17,50 +9,55 @@ import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
+import org.psychcode.fhir.store.BundleProcessor;
+import org.psychcode.fhir.store.ResourceStore;
 import org.psychcode.fhir.terminology.TerminologyService;
 import org.psychcode.fhir.terminology.TxException;
 import org.psychcode.fhir.terminology.TxRequest;
 import org.springframework.stereotype.Component;
 
 /**
- * A {@code batch} Bundle of terminology operation calls ({@code GET ValueSet/$validate-code?...} entries, or
- * {@code POST} entries whose resource is the Parameters): each entry is answered on its own, in order, in a
- * {@code batch-response}. One failing entry does not stop the others.
+ * The terminology operation calls of a {@code batch} Bundle ({@code GET ValueSet/$validate-code?...} entries, or
+ * {@code POST} entries whose resource is the Parameters): each answered on its own, a failing one with its status and
+ * OperationOutcome, so one failing entry does not stop the others.
  */
 @Component
-@PlainProvider
-class TerminologyBatchProvider {
+class TerminologyBatchEntries {
+
+  private static final java.util.Set<String> TYPES = java.util.Set.of("CodeSystem", "ValueSet", "ConceptMap");
 
   private final TerminologyService terminology;
 
-  TerminologyBatchProvider(TerminologyService terminology) {
+  TerminologyBatchEntries(TerminologyService terminology) {
     this.terminology = terminology;
   }
 
-  @Transaction
-  public Bundle batch(@TransactionParam Bundle bundle, RequestDetails rd) {
-    if (bundle.getType() != Bundle.BundleType.BATCH) {
-      throw TerminologyRequests.invalid(
-          "Only batch Bundles of terminology operations are accepted here (got "
-              + (bundle.hasType() ? bundle.getType().toCode() : "no type") + ")");
+  /** True when the entry calls a terminology operation ({@code ValueSet/$expand}, {@code CodeSystem/x/$lookup}). */
+  static boolean isTerminologyCall(BundleEntryComponent entry) {
+    if (!entry.hasRequest() || !entry.getRequest().hasUrl()) {
+      return false;
     }
-    Bundle out = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
-    String lang = rd.getHeader("Accept-Language");
-    for (BundleEntryComponent entry : bundle.getEntry()) {
-      BundleEntryComponent answer = out.addEntry();
-      try {
-        answer.setResource(call(entry, lang));
-        answer.getResponse().setStatus("200 OK");
-      } catch (TxException e) {
-        answer.setResource(e.toOperationOutcome());
-        answer.getResponse().setStatus(e.status() + " " + reason(e.status()));
-      } catch (BaseServerResponseException e) {
-        IBaseOperationOutcome oo = e.getOperationOutcome();
-        answer.setResource(oo instanceof OperationOutcome o ? o : outcome(e.getMessage()));
-        answer.getResponse().setStatus(e.getStatusCode() + " " + reason(e.getStatusCode()));
-      }
+    String url = entry.getRequest().getUrl();
+    String path = (url.contains("?") ? url.substring(0, url.indexOf('?')) : url).replaceFirst("^/", "");
+    String[] parts = path.split("/");
+    return parts.length >= 2 && TYPES.contains(parts[0]) && parts[parts.length - 1].startsWith("$");
+  }
+
+  /** The answer to one terminology call. */
+  BundleEntryComponent answer(BundleEntryComponent entry, String lang) {
+    BundleEntryComponent answer = new BundleEntryComponent();
+    try {
+      answer.setResource(call(entry, lang));
+      answer.getResponse().setStatus("200 OK");
+    } catch (TxException e) {
+      answer.setResource(e.toOperationOutcome());
+      answer.getResponse().setStatus(e.status() + " " + BundleProcessor.reason(e.status()));
+    } catch (BaseServerResponseException e) {
+      IBaseOperationOutcome oo = e.getOperationOutcome();
+      answer.setResource(oo instanceof OperationOutcome o ? o : outcome(e.getMessage()));
+      answer.getResponse().setStatus(e.getStatusCode() + " " + BundleProcessor.reason(e.getStatusCode()));
     }
-    return out;
+    return answer;
   }
 
   private Resource call(BundleEntryComponent entry, String lang) {
@@ -69,7 +66,7 @@ class TerminologyBatchProvider {
     }
     String url = entry.getRequest().getUrl();
     String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
-    Map<String, String[]> query = query(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "");
+    Map<String, String[]> query = ResourceStore.query(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "");
     TxRequest request;
     HTTPVerb method = entry.getRequest().getMethod();
     if (method == HTTPVerb.POST && entry.getResource() instanceof Parameters p) {
@@ -119,30 +116,5 @@ class TerminologyBatchProvider {
         .getDetails()
         .setText(message);
     return oo;
-  }
-
-  private static Map<String, String[]> query(String q) {
-    Map<String, List<String>> m = new LinkedHashMap<>();
-    for (String pair : q.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-    }
-    Map<String, String[]> out = new LinkedHashMap<>();
-    m.forEach((k, v) -> out.put(k, v.toArray(String[]::new)));
-    return out;
-  }
-
-  private static String reason(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 404 -> "Not Found";
-      case 422 -> "Unprocessable Entity";
-      default -> "";
-    };
   }
 }

@@ -1,0 +1,285 @@
+package org.psychcode.fhir.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Resources and their versions: the one place their SQL lives. Version checks are the database's: {@code (res_type,
+ * res_id)} is unique, a version row is unique per resource, and {@link #lockCurrent} takes the row lock that an update
+ * or delete holds until it commits, so servers sharing one PostgreSQL serialize their writes to one resource.
+ */
+@Repository
+public class ResourceRepository {
+
+  /** The current state of a resource. */
+  public record Current(long pk, String type, String id, long version, boolean deleted, long lastUpdated) {}
+
+  private static final String VERSION_COLUMNS =
+      "v.res_pk, v.res_type, v.res_id, v.version, v.method, v.last_updated, v.content";
+  private static final RowMapper<StoredVersion> VERSION =
+      (rs, n) ->
+          new StoredVersion(
+              rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getLong(6), rs.getString(7));
+  private static final RowMapper<Current> CURRENT =
+      (rs, n) -> new Current(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5), rs.getLong(6));
+
+  private final JdbcTemplate jdbc;
+  private final NamedParameterJdbcTemplate named;
+
+  ResourceRepository(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+    this.named = new NamedParameterJdbcTemplate(jdbc);
+  }
+
+  /** The current state, its row locked until the transaction ends. */
+  Optional<Current> lockCurrent(String type, String id) {
+    return jdbc.query(
+            "SELECT res_pk, res_type, res_id, version, deleted, last_updated FROM resource WHERE res_type = ? AND res_id = ? FOR UPDATE",
+            CURRENT,
+            type,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  Optional<Current> current(String type, String id) {
+    return jdbc.query(
+            "SELECT res_pk, res_type, res_id, version, deleted, last_updated FROM resource WHERE res_type = ? AND res_id = ?",
+            CURRENT,
+            type,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  /** Which of these ids of a type name a stored resource that is not deleted. */
+  List<String> existing(String type, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return named.queryForList(
+        "SELECT res_id FROM resource WHERE res_type = :type AND res_id IN (:ids) AND deleted = FALSE",
+        Map.of("type", type, "ids", ids),
+        String.class);
+  }
+
+  /** Inserts the first version's row; a resource of that type and id already there raises DuplicateKeyException. */
+  long insert(String type, String id, long lastUpdated) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.update(
+        con -> {
+          PreparedStatement ps =
+              con.prepareStatement(
+                  "INSERT INTO resource (res_type, res_id, version, deleted, last_updated) VALUES (?, ?, 1, FALSE, ?)",
+                  new String[] {"res_pk"});
+          ps.setString(1, type);
+          ps.setString(2, id);
+          ps.setLong(3, lastUpdated);
+          return ps;
+        },
+        keys);
+    Number pk = keys.getKey();
+    if (pk == null) {
+      throw new IllegalStateException("the database returned no key for the new resource");
+    }
+    return pk.longValue();
+  }
+
+  /** Moves a resource from {@code expected} to {@code version}: false when another write got there first. */
+  boolean advance(long pk, long expected, long version, boolean deleted, long lastUpdated) {
+    return jdbc.update(
+            "UPDATE resource SET version = ?, deleted = ?, last_updated = ? WHERE res_pk = ? AND version = ?",
+            version,
+            deleted,
+            lastUpdated,
+            pk,
+            expected)
+        == 1;
+  }
+
+  void insertVersion(long pk, String type, String id, long version, String method, long lastUpdated, String content) {
+    jdbc.update(
+        "INSERT INTO resource_version (res_pk, version, res_type, res_id, method, last_updated, content) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        pk,
+        version,
+        type,
+        id,
+        method,
+        lastUpdated,
+        content);
+  }
+
+  /** The current version (a deleted resource answers its deletion). */
+  Optional<StoredVersion> read(String type, String id) {
+    return jdbc.query(
+            "SELECT " + VERSION_COLUMNS
+                + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = r.version"
+                + " WHERE r.res_type = ? AND r.res_id = ?",
+            VERSION,
+            type,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  Optional<StoredVersion> read(String type, String id, long version) {
+    return jdbc.query(
+            "SELECT " + VERSION_COLUMNS
+                + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk"
+                + " WHERE r.res_type = ? AND r.res_id = ? AND v.version = ?",
+            VERSION,
+            type,
+            id,
+            version)
+        .stream()
+        .findFirst();
+  }
+
+  /** The current versions of these ids of one type, deleted ones left out. */
+  List<StoredVersion> readCurrent(String type, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return named.query(
+        "SELECT " + VERSION_COLUMNS
+            + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = r.version"
+            + " WHERE r.res_type = :type AND r.res_id IN (:ids) AND r.deleted = FALSE ORDER BY r.res_pk",
+        Map.of("type", type, "ids", ids),
+        VERSION);
+  }
+
+  /** Versions of one resource, newest first. */
+  List<StoredVersion> history(String type, String id, Long since, int offset, int count) {
+    return jdbc.query(
+        "SELECT " + VERSION_COLUMNS
+            + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk"
+            + " WHERE r.res_type = ? AND r.res_id = ? AND v.last_updated >= ?"
+            + " ORDER BY v.version DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+        VERSION,
+        type,
+        id,
+        since == null ? Long.MIN_VALUE : since,
+        offset,
+        count);
+  }
+
+  int countHistory(String type, String id, Long since) {
+    Integer n =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk"
+                + " WHERE r.res_type = ? AND r.res_id = ? AND v.last_updated >= ?",
+            Integer.class,
+            type,
+            id,
+            since == null ? Long.MIN_VALUE : since);
+    return n == null ? 0 : n;
+  }
+
+  /** Versions of every resource of a type, newest first. */
+  List<StoredVersion> typeHistory(String type, Long since, int offset, int count) {
+    return jdbc.query(
+        "SELECT " + VERSION_COLUMNS + " FROM resource_version v WHERE v.res_type = ? AND v.last_updated >= ?"
+            + " ORDER BY v.last_updated DESC, v.res_pk DESC, v.version DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+        VERSION,
+        type,
+        since == null ? Long.MIN_VALUE : since,
+        offset,
+        count);
+  }
+
+  int countTypeHistory(String type, Long since) {
+    Integer n =
+        jdbc.queryForObject(
+            "SELECT COUNT(*) FROM resource_version v WHERE v.res_type = ? AND v.last_updated >= ?",
+            Integer.class,
+            type,
+            since == null ? Long.MIN_VALUE : since);
+    return n == null ? 0 : n;
+  }
+
+  /**
+   * Streams the current, not deleted versions of a type from a database cursor, oldest change first: those changed
+   * since {@code since} (epoch ms, or all when null), and when {@code patientId} is given only those in that patient's
+   * compartment, through the reference parameters {@code compartmentParams}. Must run inside a transaction (a
+   * PostgreSQL cursor needs one); rows are fetched {@code fetchSize} at a time, never all at once.
+   */
+  void stream(
+      String type, Long since, String patientId, Collection<String> compartmentParams, int fetchSize, Consumer<StoredVersion> each) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT " + VERSION_COLUMNS
+                + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = r.version"
+                + " WHERE r.res_type = ? AND r.deleted = FALSE AND r.last_updated >= ?");
+    List<Object> args = new ArrayList<>(List.of(type, since == null ? Long.MIN_VALUE : since));
+    if (patientId != null) {
+      if ("Patient".equals(type)) {
+        sql.append(" AND r.res_id = ?");
+        args.add(patientId);
+      } else if (compartmentParams.isEmpty()) {
+        return;
+      } else {
+        sql.append(" AND EXISTS (SELECT 1 FROM sp_reference rf WHERE rf.res_pk = r.res_pk AND rf.target_type = 'Patient'")
+            .append(" AND rf.target_id = ? AND rf.param IN (")
+            .append(String.join(", ", compartmentParams.stream().map(p -> "?").toList()))
+            .append("))");
+        args.add(patientId);
+        args.addAll(compartmentParams);
+      }
+    }
+    sql.append(" ORDER BY r.last_updated, r.res_pk");
+    jdbc.query(
+        con -> {
+          PreparedStatement ps = con.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+          ps.setFetchSize(fetchSize);
+          for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+          }
+          return ps;
+        },
+        (ResultSet rs) -> each.accept(VERSION.mapRow(rs, 0)));
+  }
+
+  /** Resources (other than the one itself) whose current version references {@code type/id}; at most {@code limit}. */
+  List<String> referencing(String type, String id, int limit) {
+    return jdbc.query(
+        "SELECT r.res_type, r.res_id FROM sp_reference rf JOIN resource r ON r.res_pk = rf.res_pk"
+            + " WHERE rf.target_id = ? AND rf.target_type = ? AND r.deleted = FALSE AND NOT (r.res_type = ? AND r.res_id = ?)"
+            + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+        (rs, n) -> rs.getString(1) + "/" + rs.getString(2),
+        id,
+        type,
+        type,
+        id);
+  }
+
+  // ---- conditional creates ------------------------------------------------------------------------
+
+  /**
+   * Locks the row of these conditional-create criteria, inserting it when absent; two transactions creating with the
+   * same criteria at once meet here (the second waits for the first, or fails on the unique key and is retried).
+   */
+  void lockCriteria(String type, String hash) {
+    int locked =
+        jdbc.query(
+                "SELECT res_type FROM conditional_create WHERE res_type = ? AND criteria_hash = ? FOR UPDATE",
+                (rs, n) -> 1,
+                type,
+                hash)
+            .size();
+    if (locked == 0) {
+      jdbc.update("INSERT INTO conditional_create (res_type, criteria_hash) VALUES (?, ?)", type, hash);
+    }
+  }
+}

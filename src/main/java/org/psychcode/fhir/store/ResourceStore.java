@@ -1,0 +1,694 @@
+package org.psychcode.fhir.store;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.primitive.InstantDt;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IAnyResource;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.psychcode.fhir.store.ResourceRepository.Current;
+import org.psychcode.fhir.store.StoredTypes.SearchParam;
+import org.psychcode.fhir.store.StoredTypes.StoredType;
+import org.psychcode.fhir.validation.VisitValidator.ProfileFindings;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The store's interactions: create, read, vread, update (creating with the client's id), conditional create and
+ * update, delete, history and search, each in one database transaction, and the building blocks a transaction Bundle
+ * runs inside its own. Version checks are the database's ({@link ResourceRepository}); a write that loses a race for
+ * a new id or a lock is retried from the start, a stale {@code If-Match} is a 412.
+ *
+ * <p>Extension points, each a Spring bean interface: {@link StoreAccessCheck} sees every interaction before it happens
+ * (authorization); {@link StoreWriteListener} is called inside the transaction of every write (audit, derived rows);
+ * {@link StoreReadListener} is told what reads and searches returned. {@link #stream} reads a type from a cursor (bulk
+ * export); {@link #patients} tells the Patient compartments of a resource.
+ */
+@Service
+public class ResourceStore {
+
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final int TRIES = 5;
+
+  private final FhirContext ctx;
+  private final StoredTypes types;
+  private final SearchIndexer indexer;
+  private final ResourceRepository resources;
+  private final IndexRepository indexes;
+  private final SearchRepository searches;
+  private final SearchParser parser;
+  private final WriteValidation validation;
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
+  private final TransactionTemplate readOnly;
+  private final List<StoreWriteListener> writeListeners;
+  private final List<StoreReadListener> readListeners;
+  private final List<StoreAccessCheck> accessChecks;
+
+  ResourceStore(
+      FhirContext ctx,
+      StoredTypes types,
+      ResourceRepository resources,
+      IndexRepository indexes,
+      SearchRepository searches,
+      StoreProperties properties,
+      WriteValidation validation,
+      JdbcTemplate jdbc,
+      PlatformTransactionManager transactions,
+      List<StoreWriteListener> writeListeners,
+      List<StoreReadListener> readListeners,
+      List<StoreAccessCheck> accessChecks) {
+    this.ctx = ctx;
+    this.types = types;
+    this.indexer = new SearchIndexer(ctx);
+    this.resources = resources;
+    this.indexes = indexes;
+    this.searches = searches;
+    this.parser = new SearchParser(types, properties);
+    this.validation = validation;
+    this.jdbc = jdbc;
+    this.tx = new TransactionTemplate(transactions);
+    this.readOnly = new TransactionTemplate(transactions);
+    readOnly.setReadOnly(true);
+    this.writeListeners = List.copyOf(writeListeners);
+    this.readListeners = List.copyOf(readListeners);
+    this.accessChecks = List.copyOf(accessChecks);
+  }
+
+  public StoredTypes types() {
+    return types;
+  }
+
+  public FhirContext fhirContext() {
+    return ctx;
+  }
+
+  /** The stored type of this name, or a 404 for a type the store does not hold. */
+  public StoredType type(String name) {
+    return types.type(name).orElseThrow(() -> StoreErrors.notFound(name + " is not a resource type this server stores."));
+  }
+
+  // ---- single interactions --------------------------------------------------------------------------
+
+  /** Create, or with {@code ifNoneExist} a conditional create (the match answered when there is one). */
+  public Written create(String typeName, IBaseResource resource, String text, EncodingEnum encoding, String ifNoneExist, RequestDetails request) {
+    StoredType type = type(typeName);
+    requireType(type, resource, null);
+    ProfileFindings profiles = validation.profiles(resource, text, encoding);
+    return retrying(
+        () ->
+            inTransaction(
+                () -> {
+                  if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+                    Optional<Current> match = matchForCreate(type, ifNoneExist);
+                    if (match.isPresent()) {
+                      return matched(type, match.get(), request);
+                    }
+                  }
+                  requireReferences(resource);
+                  OperationOutcome outcome = validation.rules(profiles, resource);
+                  return insert(type, newId(), resource, Interaction.CREATE, outcome, request);
+                }));
+  }
+
+  /** Update (PUT): a new version, or with an id not yet stored the first one; {@code ifMatch} checks the version. */
+  public Written update(
+      String typeName, String id, Long ifMatch, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
+    StoredType type = type(typeName);
+    requireId(id);
+    requireType(type, resource, id);
+    ProfileFindings profiles = validation.profiles(resource, text, encoding);
+    return retrying(
+        () ->
+            inTransaction(
+                () -> {
+                  requireReferences(resource);
+                  OperationOutcome outcome = validation.rules(profiles, withId(resource, type.name(), id));
+                  return put(type, id, ifMatch, resource, outcome, request);
+                }));
+  }
+
+  /** Conditional update: the one match is updated, none creates, more than one is a 412. */
+  public Written conditionalUpdate(
+      String typeName, String criteria, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
+    StoredType type = type(typeName);
+    requireType(type, resource, null);
+    ProfileFindings profiles = validation.profiles(resource, text, encoding);
+    return retrying(
+        () ->
+            inTransaction(
+                () -> {
+                  Optional<Current> match = matchForCreate(type, criteria);
+                  String bodyId = resource.getIdElement().getIdPart();
+                  String id;
+                  if (match.isPresent()) {
+                    id = match.get().id();
+                    if (bodyId != null && !bodyId.equals(id)) {
+                      throw StoreErrors.invalid(
+                          "The criteria match " + type.name() + "/" + id + ", but the body's id is " + bodyId + ".", type.name() + ".id");
+                    }
+                  } else {
+                    id = bodyId != null ? bodyId : newId();
+                    requireId(id);
+                  }
+                  requireReferences(resource);
+                  OperationOutcome outcome = validation.rules(profiles, withId(resource, type.name(), id));
+                  return put(type, id, null, resource, outcome, request);
+                }));
+  }
+
+  public Written delete(String typeName, String id, Long ifMatch, RequestDetails request) {
+    StoredType type = type(typeName);
+    requireId(id);
+    return retrying(() -> inTransaction(() -> remove(type, id, ifMatch, request)));
+  }
+
+  /** Conditional delete: the one match is deleted, none is a 404, more than one a 412. */
+  public Written conditionalDelete(String typeName, String criteria, RequestDetails request) {
+    StoredType type = type(typeName);
+    return retrying(
+        () ->
+            inTransaction(
+                () -> {
+                  Current match =
+                      matchOne(type, criteria)
+                          .orElseThrow(() -> StoreErrors.notFound("No " + type.name() + " matches " + criteria + "; nothing was deleted."));
+                  return remove(type, match.id(), null, request);
+                }));
+  }
+
+  /** Read, or with a version vread: 404 when it never existed, 410 when deleted. */
+  public IBaseResource read(String typeName, String id, Long version, RequestDetails request) {
+    StoredType type = type(typeName);
+    Optional<StoredVersion> found = version == null ? resources.read(type.name(), id) : resources.read(type.name(), id, version);
+    StoredVersion v =
+        found.orElseThrow(
+            () ->
+                StoreErrors.notFound(
+                    type.name() + "/" + id + (version == null ? "" : "/_history/" + version) + " is not known to this server."));
+    if (v.deleted()) {
+      String text = type.name() + "/" + id + " was deleted (version " + v.version() + ").";
+      throw new ResourceGoneException(text, StoreErrors.outcome(IssueType.DELETED, text, null));
+    }
+    IBaseResource resource = parse(v);
+    Interaction interaction = version == null ? Interaction.READ : Interaction.VREAD;
+    check(new StoreAccess(interaction, type.name(), id, resource, patients(resource), Map.of(), request));
+    readListeners.forEach(l -> l.returned(interaction, type.name(), List.of(resource), request));
+    return resource;
+  }
+
+  /** A page of a search: the matches, then what {@code _include}/{@code _revinclude} add, and the total when known. */
+  public record SearchPage(List<IBaseResource> matches, List<IBaseResource> included, Integer total, int offset, int count) {}
+
+  public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request) {
+    StoredType type = type(typeName);
+    SearchRequest search = parser.parse(type, parameters);
+    check(new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request));
+    SearchPage page =
+        readOnly.execute(
+            status -> {
+              if (search.countOnly()) {
+                return new SearchPage(List.of(), List.of(), searches.count(search), search.offset(), 0);
+              }
+              List<StoredVersion> rows = searches.page(search, search.offset(), search.count() + 1);
+              boolean more = rows.size() > search.count();
+              if (more) {
+                rows = rows.subList(0, search.count());
+              }
+              Integer total =
+                  !more ? Integer.valueOf(search.offset() + rows.size()) : search.totalWanted() ? Integer.valueOf(searches.count(search)) : null;
+              List<IBaseResource> matches = new ArrayList<>(rows.size());
+              rows.forEach(r -> matches.add(parse(r)));
+              return new SearchPage(matches, includes(search, rows), total, search.offset(), search.count());
+            });
+    List<IBaseResource> all = new ArrayList<>(page.matches());
+    all.addAll(page.included());
+    readListeners.forEach(l -> l.returned(Interaction.SEARCH, type.name(), all, request));
+    return page;
+  }
+
+  private List<IBaseResource> includes(SearchRequest search, List<StoredVersion> rows) {
+    if (rows.isEmpty() || (search.includes().isEmpty() && search.revIncludes().isEmpty())) {
+      return List.of();
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    rows.forEach(r -> seen.add(r.type() + "/" + r.id()));
+    List<IBaseResource> out = new ArrayList<>();
+    List<Long> pks = rows.stream().map(StoredVersion::pk).toList();
+    for (SearchRequest.Include include : search.includes()) {
+      Map<String, List<String>> byType = new LinkedHashMap<>();
+      for (String[] target : searches.included(pks, include)) {
+        if (types.isStored(target[0]) && ID.matcher(target[1]).matches() && seen.add(target[0] + "/" + target[1])) {
+          byType.computeIfAbsent(target[0], t -> new ArrayList<>()).add(target[1]);
+        }
+      }
+      byType.forEach((t, ids) -> resources.readCurrent(t, ids).forEach(v -> out.add(parse(v))));
+    }
+    List<String> ids = rows.stream().map(StoredVersion::id).toList();
+    for (SearchRequest.Include include : search.revIncludes()) {
+      for (StoredVersion v : searches.revIncluded(search.type().name(), ids, include)) {
+        if (seen.add(v.type() + "/" + v.id())) {
+          out.add(parse(v));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A page of history (instance when {@code id} is given, else of the type), newest first, and the total. */
+  public record HistoryPage(List<IBaseResource> versions, int total) {}
+
+  public HistoryPage history(String typeName, String id, Long since, int offset, int count, RequestDetails request) {
+    StoredType type = type(typeName);
+    Interaction interaction = id == null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_INSTANCE;
+    check(new StoreAccess(interaction, type.name(), id, null, Set.of(), Map.of(), request));
+    HistoryPage page =
+        readOnly.execute(
+            status -> {
+              if (id != null && resources.current(type.name(), id).isEmpty()) {
+                throw StoreErrors.notFound(type.name() + "/" + id + " is not known to this server.");
+              }
+              List<StoredVersion> rows =
+                  id == null ? resources.typeHistory(type.name(), since, offset, count) : resources.history(type.name(), id, since, offset, count);
+              int total = id == null ? resources.countTypeHistory(type.name(), since) : resources.countHistory(type.name(), id, since);
+              List<IBaseResource> versions = new ArrayList<>();
+              rows.forEach(v -> versions.add(historyEntry(type, v)));
+              return new HistoryPage(versions, total);
+            });
+    readListeners.forEach(l -> l.returned(interaction, type.name(), page.versions(), request));
+    return page;
+  }
+
+  /**
+   * Streams the current resources of a type from a database cursor, for bulk export: changed since {@code since}
+   * (epoch ms, null for all), and with {@code patientId} only those in that patient's compartment. Runs in a read-only
+   * transaction of its own (or the caller's); {@code each} sees one resource at a time.
+   */
+  public void stream(String typeName, Long since, String patientId, Consumer<IBaseResource> each) {
+    StoredType type = type(typeName);
+    List<String> compartment =
+        type.referenceParams().stream().filter(p -> p.compartments().contains("Patient")).map(SearchParam::name).toList();
+    readOnly.executeWithoutResult(
+        status -> resources.stream(type.name(), since, patientId, compartment, 500, v -> each.accept(parse(v))));
+  }
+
+  /** The Patient compartments ({@code Patient/123}) a resource is in, from its compartment reference parameters. */
+  public Set<String> patients(IBaseResource resource) {
+    Set<String> out = new LinkedHashSet<>();
+    if (resource == null) {
+      return out;
+    }
+    if ("Patient".equals(resource.fhirType()) && resource.getIdElement().hasIdPart()) {
+      out.add("Patient/" + resource.getIdElement().getIdPart());
+    }
+    Optional<StoredType> type = types.type(resource.fhirType());
+    if (type.isEmpty()) {
+      return out;
+    }
+    IndexRows rows = indexer.index(resource, type.get());
+    return patients(type.get(), rows, out);
+  }
+
+  private static Set<String> patients(StoredType type, IndexRows rows, Set<String> out) {
+    for (IndexRows.Ref r : rows.references()) {
+      if (r.param() != null && "Patient".equals(r.targetType())) {
+        SearchParam p = type.params().get(r.param());
+        if (p != null && p.compartments().contains("Patient")) {
+          out.add("Patient/" + r.targetId());
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- building blocks (inside a database transaction) ----------------------------------------------
+
+  /** Runs work in one database transaction (joining the caller's, if any). */
+  public <T> T inTransaction(Supplier<T> work) {
+    return tx.execute(status -> work.get());
+  }
+
+  /**
+   * Runs a whole transaction again when it lost a race the database decided: a new id another write took first, a
+   * lock it could not get, a serialization failure.
+   */
+  public <T> T retrying(Supplier<T> attempt) {
+    for (int i = 1; ; i++) {
+      try {
+        return attempt.get();
+      } catch (DuplicateKeyException | ConcurrencyFailureException e) {
+        if (i >= TRIES) {
+          throw StoreErrors.conflict("The write met concurrent writes to the same resources " + TRIES + " times; send it again.");
+        }
+      } catch (DataIntegrityViolationException e) {
+        throw StoreErrors.invalid("The database refused the write: " + rootMessage(e));
+      }
+    }
+  }
+
+  /** A new server-assigned id. */
+  public String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * Matches conditional-create criteria ({@code identifier=sys|123}) under the criteria's lock, so that two servers
+   * creating with the same criteria at once see each other: the current match, none, or a 412 for several.
+   */
+  public Optional<Current> matchForCreate(StoredType type, String criteria) {
+    resources.lockCriteria(type.name(), hash(normalize(criteria)));
+    return matchOne(type, criteria);
+  }
+
+  /** The one current resource the criteria match, none, or a 412 when they match several. */
+  public Optional<Current> matchOne(StoredType type, String criteria) {
+    Map<String, String[]> params = query(criteria);
+    if (params.isEmpty()) {
+      throw StoreErrors.invalid("The conditional criteria '" + criteria + "' hold no search parameter.");
+    }
+    for (String name : params.keySet()) {
+      if (SearchRequest.isResultParam(name) && !name.equals("_id") && !name.equals("_lastUpdated")) {
+        throw StoreErrors.invalid("The conditional criteria '" + criteria + "' may not use " + name + ".");
+      }
+    }
+    SearchRequest search = parser.parse(type, params);
+    List<StoredVersion> rows = searches.page(search, 0, 2);
+    if (rows.size() > 1) {
+      throw StoreErrors.preconditionFailed(
+          "The criteria " + type.name() + "?" + criteria + " match more than one resource (" + rows.get(0).type() + "/"
+              + rows.get(0).id() + ", " + rows.get(1).type() + "/" + rows.get(1).id() + "); make them select one.");
+    }
+    return rows.isEmpty() ? Optional.empty() : resources.current(type.name(), rows.get(0).id());
+  }
+
+  /** A conditional create's match: nothing written, the stored resource answered. */
+  public Written matched(StoredType type, Current match, RequestDetails request) {
+    StoredVersion v = resources.read(type.name(), match.id()).orElseThrow();
+    IBaseResource resource = parse(v);
+    check(new StoreAccess(Interaction.READ, type.name(), match.id(), resource, patients(resource), Map.of(), request));
+    return new Written(Written.Kind.MATCHED, type.name(), match.id(), v.version(), v.lastUpdated(), resource, null);
+  }
+
+  /** Stores a new resource under {@code id} (a DuplicateKeyException when the id is taken). */
+  public Written insert(StoredType type, String id, IBaseResource resource, Interaction interaction, OperationOutcome outcome, RequestDetails request) {
+    long now = System.currentTimeMillis();
+    stamp(resource, type.name(), id, 1, now);
+    IndexRows rows = indexer.index(resource, type);
+    Set<String> patients = patients(type, rows, selfCompartment(type, id));
+    check(new StoreAccess(interaction, type.name(), id, resource, patients, Map.of(), request));
+    long pk = resources.insert(type.name(), id, now);
+    resources.insertVersion(pk, type.name(), id, 1, "POST", now, encode(resource));
+    indexes.insert(pk, type.name(), rows);
+    notify(new StoreWrite(Interaction.CREATE, type.name(), id, 1, now, resource, patients, request));
+    return new Written(Written.Kind.CREATED, type.name(), id, 1, now, resource, outcome);
+  }
+
+  /** Update-or-create of {@code type/id}, the current row locked; {@code ifMatch} must be the current version. */
+  public Written put(StoredType type, String id, Long ifMatch, IBaseResource resource, OperationOutcome outcome, RequestDetails request) {
+    Optional<Current> locked = resources.lockCurrent(type.name(), id);
+    if (locked.isEmpty()) {
+      if (ifMatch != null) {
+        throw StoreErrors.preconditionFailed(type.name() + "/" + id + " does not exist, so If-Match W/\"" + ifMatch + "\" cannot hold.");
+      }
+      return insert(type, id, resource, Interaction.CREATE, outcome, request);
+    }
+    Current current = locked.get();
+    if (type.immutable() && !current.deleted()) {
+      throw immutable(type);
+    }
+    if (ifMatch != null && ifMatch != current.version()) {
+      throw StoreErrors.preconditionFailed(
+          type.name() + "/" + id + " is at version " + current.version() + ", not " + ifMatch
+              + " (If-Match); read it again and apply the change to the current version.");
+    }
+    long version = current.version() + 1;
+    long now = Math.max(System.currentTimeMillis(), current.lastUpdated());
+    stamp(resource, type.name(), id, version, now);
+    IndexRows rows = indexer.index(resource, type);
+    Set<String> patients = patients(type, rows, selfCompartment(type, id));
+    if (!current.deleted()) {
+      resources.read(type.name(), id).filter(v -> !v.deleted()).ifPresent(v -> patients.addAll(patients(parse(v))));
+    }
+    check(new StoreAccess(Interaction.UPDATE, type.name(), id, resource, patients, Map.of(), request));
+    if (!resources.advance(current.pk(), current.version(), version, false, now)) {
+      throw new org.springframework.dao.OptimisticLockingFailureException(type.name() + "/" + id + " changed meanwhile");
+    }
+    resources.insertVersion(current.pk(), type.name(), id, version, "PUT", now, encode(resource));
+    indexes.delete(current.pk());
+    indexes.insert(current.pk(), type.name(), rows);
+    notify(new StoreWrite(Interaction.UPDATE, type.name(), id, version, now, resource, patients, request));
+    return new Written(current.deleted() ? Written.Kind.CREATED : Written.Kind.UPDATED, type.name(), id, version, now, resource, outcome);
+  }
+
+  /** Deletes {@code type/id}: 404 when unknown, 409 while other resources reference it; deleting twice is fine. */
+  public Written remove(StoredType type, String id, Long ifMatch, RequestDetails request) {
+    Current current =
+        resources.lockCurrent(type.name(), id)
+            .orElseThrow(() -> StoreErrors.notFound(type.name() + "/" + id + " is not known to this server; nothing was deleted."));
+    if (type.immutable()) {
+      throw immutable(type);
+    }
+    if (ifMatch != null && ifMatch != current.version()) {
+      throw StoreErrors.preconditionFailed(type.name() + "/" + id + " is at version " + current.version() + ", not " + ifMatch + " (If-Match).");
+    }
+    if (current.deleted()) {
+      return new Written(Written.Kind.DELETED, type.name(), id, current.version(), current.lastUpdated(), null, null);
+    }
+    StoredVersion before = resources.read(type.name(), id).orElseThrow();
+    IBaseResource old = parse(before);
+    Set<String> patients = patients(old);
+    check(new StoreAccess(Interaction.DELETE, type.name(), id, null, patients, Map.of(), request));
+    List<String> referencing = resources.referencing(type.name(), id, 5);
+    if (!referencing.isEmpty()) {
+      throw StoreErrors.conflict(
+          type.name() + "/" + id + " cannot be deleted: " + String.join(", ", referencing) + (referencing.size() == 5 ? " and others" : "")
+              + " reference it. Delete or change those first.");
+    }
+    long version = current.version() + 1;
+    long now = Math.max(System.currentTimeMillis(), current.lastUpdated());
+    if (!resources.advance(current.pk(), current.version(), version, true, now)) {
+      throw new org.springframework.dao.OptimisticLockingFailureException(type.name() + "/" + id + " changed meanwhile");
+    }
+    resources.insertVersion(current.pk(), type.name(), id, version, "DELETE", now, null);
+    indexes.delete(current.pk());
+    notify(new StoreWrite(Interaction.DELETE, type.name(), id, version, now, old, patients, request));
+    return new Written(Written.Kind.DELETED, type.name(), id, version, now, null, null);
+  }
+
+  /**
+   * References to stored types that point at nothing stored: each as the FHIRPath where it sits. {@code pending} are
+   * {@code Type/id}s written by the same transaction.
+   */
+  public List<String> missingReferences(IBaseResource resource, Set<String> pending) {
+    Map<String, Set<String>> byType = new LinkedHashMap<>();
+    Map<String, String> where = new LinkedHashMap<>();
+    for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
+      IndexRows.Ref ref = SearchIndexer.reference(null, info.getResourceReference());
+      if (ref == null || !types.isStored(ref.targetType()) || ref.targetId().startsWith("http")) {
+        continue;
+      }
+      String key = ref.targetType() + "/" + ref.targetId();
+      if (pending.contains(key)) {
+        continue;
+      }
+      byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
+      where.putIfAbsent(key, resource.fhirType() + "." + info.getName());
+    }
+    List<String> missing = new ArrayList<>();
+    byType.forEach(
+        (t, ids) -> {
+          Set<String> found = new LinkedHashSet<>(resources.existing(t, ids));
+          ids.stream().filter(i -> !found.contains(i)).forEach(i -> missing.add(t + "/" + i + " at " + where.get(t + "/" + i)));
+        });
+    return missing;
+  }
+
+  /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
+  public List<String> referencing(String typeName, String id) {
+    return types.isStored(typeName) && id != null ? resources.referencing(typeName, id, 5) : List.of();
+  }
+
+  /** A 400 naming the references to stored types that point at nothing stored. */
+  public void requireReferences(IBaseResource resource) {
+    List<String> missing = missingReferences(resource, Set.of());
+    if (!missing.isEmpty()) {
+      throw StoreErrors.invalid(
+          "The " + resource.fhirType() + " references what this server does not hold: " + String.join("; ", missing)
+              + ". Store those first, or send them in the same transaction.");
+    }
+  }
+
+  /** The current version of a stored resource, parsed, or empty (unknown or deleted). */
+  public Optional<IBaseResource> current(String typeName, String id) {
+    if (!types.isStored(typeName) || id == null || !ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    return resources.read(typeName, id).filter(v -> !v.deleted()).map(this::parse);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------
+
+  public void check(StoreAccess access) {
+    accessChecks.forEach(c -> c.check(access));
+  }
+
+  private void notify(StoreWrite write) {
+    writeListeners.forEach(l -> l.written(write, jdbc));
+  }
+
+  private static Set<String> selfCompartment(StoredType type, String id) {
+    Set<String> s = new LinkedHashSet<>();
+    if ("Patient".equals(type.name())) {
+      s.add("Patient/" + id);
+    }
+    return s;
+  }
+
+  private static MethodNotAllowedException immutable(StoredType type) {
+    String text = type.name() + " resources cannot be changed or deleted once stored.";
+    return new MethodNotAllowedException(text, StoreErrors.outcome(IssueType.NOTSUPPORTED, text, null));
+  }
+
+  private static void requireId(String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw StoreErrors.invalid("'" + id + "' is not a FHIR id: 1 to 64 letters, digits, '-' and '.'.");
+    }
+  }
+
+  private static void requireType(StoredType type, IBaseResource resource, String urlId) {
+    if (resource == null) {
+      throw StoreErrors.invalid("The request has no " + type.name() + " in its body.");
+    }
+    if (!type.name().equals(resource.fhirType())) {
+      throw StoreErrors.invalid("The body is a " + resource.fhirType() + ", but the URL is for " + type.name() + ".", resource.fhirType());
+    }
+    String bodyId = resource.getIdElement().getIdPart();
+    if (urlId != null && bodyId != null && !bodyId.equals(urlId)) {
+      throw StoreErrors.invalid(
+          "The body's id (" + bodyId + ") is not the id in the URL (" + urlId + "); an update keeps the resource's id.", type.name() + ".id");
+    }
+  }
+
+  private static IBaseResource withId(IBaseResource resource, String type, String id) {
+    resource.setId(new IdType(type, id));
+    return resource;
+  }
+
+  /** Sets the id and the server's meta: versionId and lastUpdated. */
+  private static void stamp(IBaseResource resource, String type, String id, long version, long now) {
+    resource.setId(new IdType(type, id, Long.toString(version)));
+    resource.getMeta().setVersionId(Long.toString(version));
+    resource.getMeta().setLastUpdated(new java.util.Date(now));
+  }
+
+  String encode(IBaseResource resource) {
+    String json = ctx.newJsonParser().encodeResourceToString(resource);
+    if (json.length() > 1_000_000) {
+      throw StoreErrors.status(
+          413, IssueType.TOOLONG, resource.fhirType() + " is " + json.length() + " characters as JSON; the store keeps resources of up to 1,000,000.");
+    }
+    return json;
+  }
+
+  IBaseResource parse(StoredVersion v) {
+    Class<? extends IBaseResource> type = type(v.type()).resourceClass();
+    IBaseResource resource = ctx.newJsonParser().parseResource(type, v.content());
+    resource.setId(new IdType(v.type(), v.id(), Long.toString(v.version())));
+    return resource;
+  }
+
+  private IBaseResource historyEntry(StoredType type, StoredVersion v) {
+    IBaseResource resource;
+    if (v.deleted()) {
+      resource = ctx.getResourceDefinition(type.name()).newInstance();
+      resource.setId(new IdType(type.name(), v.id(), Long.toString(v.version())));
+      resource.getMeta().setVersionId(Long.toString(v.version()));
+      resource.getMeta().setLastUpdated(new java.util.Date(v.lastUpdated()));
+      if (resource instanceof IAnyResource any) {
+        ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.DELETED_AT.put(any, new InstantDt(new java.util.Date(v.lastUpdated())));
+      }
+    } else {
+      resource = parse(v);
+    }
+    if (resource instanceof IAnyResource any) {
+      ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_TRANSACTION_METHOD.put(
+          any, ca.uhn.fhir.model.valueset.BundleEntryTransactionMethodEnum.valueOf(v.method()));
+    }
+    return resource;
+  }
+
+  /** A query string as a parameter map ({@code a=1&b=2}, decoded; repeats kept in order), criteria included. */
+  public static Map<String, String[]> query(String criteria) {
+    String q = criteria.contains("?") ? criteria.substring(criteria.indexOf('?') + 1) : criteria;
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String pair : q.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      m.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    Map<String, String[]> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v.toArray(String[]::new)));
+    return out;
+  }
+
+  private static String normalize(String criteria) {
+    List<String> parts = new ArrayList<>();
+    query(criteria).forEach((k, v) -> parts.add(k + "=" + String.join("&" + k + "=", v)));
+    parts.sort(String::compareTo);
+    return String.join("&", parts);
+  }
+
+  private static String hash(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  /** An information outcome for a write that validation did not speak about. */
+  public static OperationOutcome information(String text) {
+    OperationOutcome oo = new OperationOutcome();
+    oo.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL).setDiagnostics(text).getDetails().setText(text);
+    return oo;
+  }
+}
