@@ -78,6 +78,7 @@ class TerminologyMetadata {
     cs.getInstantiates().clear();
     cs.addInstantiates("http://hl7.org/fhir/CapabilityStatement/terminology-server");
     cs.getSoftware().setName("PsychCode FHIR Server").setVersion(version).setReleaseDate(released);
+    cs.getImplementation().setDescription("PsychCode FHIR Server: behavioral-health CPT terminology and visit validation");
     cs.getFormat().clear();
     cs.addFormat("application/fhir+json");
     cs.addFormat("application/fhir+xml");

@@ -126,19 +126,16 @@ final class Lines {
     return code == null || !code.addOn() || sameDate.stream().noneMatch(o -> code.primaryCodes().contains(o.code()));
   }
 
-  /** "50", "15.5". */
+  /** "50" for 50.98 minutes: a sentence counts time as the rules do, in whole minutes ({@link #whole}). */
   static String minutesText(double minutes) {
-    if (minutes == Math.rint(minutes)) {
-      return Long.toString((long) minutes);
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f", minutes);
+    return Long.toString((long) whole(minutes));
   }
 
-  /** "A 50-minute individual session", "A 20-minute session". */
+  /** "A 50-minute individual session", "An 18-minute session", in whole minutes. */
   static String session(double minutes, BillingCode code) {
     String kind = code.sessionType().map(s -> s + " ").orElse("");
     String number = minutesText(minutes);
-    boolean vowelSound = number.startsWith("8") || number.equals("11") || number.equals("18") || number.startsWith("11.") || number.startsWith("18.");
+    boolean vowelSound = number.startsWith("8") || number.equals("11") || number.equals("18");
     return (vowelSound ? "An " : "A ") + number + "-minute " + kind + "session";
   }
 

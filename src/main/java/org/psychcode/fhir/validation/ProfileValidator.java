@@ -22,9 +22,7 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
-import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.elementmodel.Element;
-import org.hl7.fhir.r5.elementmodel.Manager;
 import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
 import org.hl7.fhir.r5.elementmodel.ParserBase;
 import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
@@ -60,7 +58,7 @@ final class ProfileValidator {
   private static final CodingsMemory CODINGS = CodingsMemory.find();
 
   private final ValidationSupportChain chain;
-  private final IWorkerContext worker;
+  private final LazyWorkerContext worker;
   private final Map<String, org.hl7.fhir.r5.model.StructureDefinition> profiles = new HashMap<>();
   private final BlockingQueue<PooledValidator> pool;
   private final ExecutorService refill;
@@ -181,7 +179,7 @@ final class ProfileValidator {
       java.util.Set<String> entryTypes,
       List<ValidationMessage> messages)
       throws IOException {
-    ParserBase parser = Manager.makeParser(worker, format);
+    ParserBase parser = worker.parser(format);
     parser.setupValidation(ValidationPolicy.EVERYTHING);
     if (parser instanceof XmlParser xml) {
       xml.setAllowXsiLocation(true);

@@ -85,6 +85,16 @@ class BillingRulesTest {
     }
 
     @Test
+    void saysTheWholeMinutesTheRulesCount() {
+      assertThat(session("individual", 15 + 59 / 60.0).bill("90832").findings())
+          .singleElement()
+          .satisfies(x -> assertThat(x.message()).startsWith("A 15-minute individual session cannot be billed as 90832"));
+      assertThat(session("individual", 52.9).bill("90837").findings())
+          .singleElement()
+          .satisfies(x -> assertThat(x.message()).startsWith("A 52-minute individual session is billed as 90834"));
+    }
+
+    @Test
     void usesThePeriodWhenThereIsNoLength() {
       assertThat(session("individual", 0).length(null).period(50.0).bill("90834").ruleIds()).isEmpty();
       assertThat(session("individual", 0).length(null).period(30.0).bill("90834").ruleIds()).containsExactly("time-code-mismatch");
@@ -700,7 +710,7 @@ class BillingRulesTest {
   class Duration {
 
     @ParameterizedTest(name = "length {0}, period {1} -> [{2}]")
-    @CsvSource({"50, 55, ", "50, 45, ", "50, 56, duration-inconsistent", "50, 44, duration-inconsistent", "50, 50.5, "})
+    @CsvSource({"50, 55, ", "50, 45, ", "50, 56, duration-inconsistent", "50, 44, duration-inconsistent", "50, 50.5, ", "50, 55.9, ", "50, 44.5, duration-inconsistent"})
     void toleratesFiveMinutes(double length, double period, String expected) {
       assertThat(session("individual", length).period(period).bill("90834").ruleIds()).isEqualTo(parse(expected));
     }
