@@ -6,12 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 
 /** Shared reading of lines: what else was billed on the same date, which time a line is held against. */
 final class Lines {
-
-  private static final Pattern CHAPTER_5 = Pattern.compile("F(0[1-9]|[1-9][0-9]).*");
 
   private Lines() {}
 
@@ -127,12 +124,6 @@ final class Lines {
     }
     BillingCode code = line.billing().orElse(null);
     return code == null || !code.addOn() || sameDate.stream().noneMatch(o -> code.primaryCodes().contains(o.code()));
-  }
-
-  static boolean isBehavioralDiagnosis(Coded diagnosis) {
-    return Systems.isIcd10Cm(diagnosis.system())
-        && diagnosis.code() != null
-        && CHAPTER_5.matcher(diagnosis.code().trim().toUpperCase(java.util.Locale.ROOT)).matches();
   }
 
   /** "50" for 50.98 minutes: a sentence counts time as the rules do, in whole minutes ({@link #whole}). */

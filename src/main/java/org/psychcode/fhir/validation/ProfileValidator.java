@@ -31,8 +31,6 @@ import org.hl7.fhir.r5.elementmodel.ParserBase.ValidationPolicy;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.hl7.fhir.validation.instance.InstanceValidator;
-import org.psychcode.fhir.rules.Systems;
-import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +65,12 @@ final class ProfileValidator {
   private final int profileCount;
 
   ProfileValidator(
-      FhirContext ctx, TerminologyRegistry registry, IValidationSupport terminology, int poolSize) {
+      FhirContext ctx, IValidationSupport terminology, int poolSize) {
     long start = System.nanoTime();
     ValidatorFoundation foundation = ValidatorFoundation.claim(ctx);
     long foundationReady = System.nanoTime();
     PrePopulatedValidationSupport own = foundation.own;
     foundation.terminology.bind(terminology);
-    registry.codeSystem(Systems.ICD_10_CM).ifPresent(foundation.icd::use);
     foundation.chain.invalidateCaches();
     ValidationSupportChain snapshots = new ValidationSupportChain(foundation.core, new SnapshotGeneratingValidationSupport(ctx));
     List<String> profileUrls = new ArrayList<>();

@@ -35,7 +35,6 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
 
   final PrePopulatedValidationSupport own;
   final LateBoundTerminology terminology;
-  final IcdCategorySupport icd;
   final CoreDefinitions core;
   final ValidationSupportChain chain;
   final LazyWorkerContext worker;
@@ -45,7 +44,6 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   public ValidatorFoundation() {
     this.own = null;
     this.terminology = null;
-    this.icd = null;
     this.core = null;
     this.chain = null;
     this.worker = null;
@@ -56,10 +54,8 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
     this.core = new CoreDefinitions(ctx);
     this.own = new PrePopulatedValidationSupport(ctx);
     this.terminology = new LateBoundTerminology(ctx);
-    this.icd = new IcdCategorySupport(ctx);
     this.chain =
         new ValidationSupportChain(
-            icd,
             this.terminology,
             own,
             core,
