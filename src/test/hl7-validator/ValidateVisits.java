@@ -79,6 +79,15 @@ public class ValidateVisits {
     Parameters expansion = new Parameters();
     expansion.addParameter("profile-url", "http://hl7.org/fhir/ExpansionProfile/dc8fd4bc-091a-424a-8a3b-6198ef146891");
     context.setExpansionParameters(expansion);
+    // a terminology cache of this run's own, emptied first: the library's default (the temp folder's default-tx-cache)
+    // outlives the run and would answer from what another server said
+    Path txCache = Path.of(args[0]).resolveSibling("tx-cache");
+    if (Files.exists(txCache)) {
+      try (var old = Files.walk(txCache)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    context.initTxCache(Files.createDirectories(txCache).toString());
     context.connectToTSServer(new TerminologyClientFactory(FhirPublication.R4), args[1], "psychcode-tests", null, false);
     for (int i = 2; i < args.length; i++) {
       InstanceValidator validator =
