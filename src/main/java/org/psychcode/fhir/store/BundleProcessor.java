@@ -179,6 +179,17 @@ public class BundleProcessor {
     Map<String, String> targets = new HashMap<>();
     Map<Integer, String> ids = new HashMap<>();
     Map<Integer, Written> results = new HashMap<>();
+    List<String> criteria = new ArrayList<>();
+    for (Step s : steps) {
+      String ifNoneExist = s.entry().getRequest().getIfNoneExist();
+      if (s.method() == HTTPVerb.POST && ifNoneExist != null && !ifNoneExist.isBlank()) {
+        criteria.add(s.type().name() + "?" + ifNoneExist);
+      } else if (s.method() == HTTPVerb.PUT && s.id() == null) {
+        criteria.add(s.type().name() + "?" + s.query());
+      }
+    }
+    store.lockCriteria(criteria);
+    Map<String, Integer> writers = new HashMap<>();
     for (Step s : steps) {
       if (s.method() == HTTPVerb.POST) {
         String ifNoneExist = s.entry().getRequest().getIfNoneExist();
@@ -212,6 +223,13 @@ public class BundleProcessor {
       String fullUrl = s.entry().getFullUrl();
       if (ids.containsKey(s.index()) && fullUrl != null && !fullUrl.isBlank()) {
         targets.put(fullUrl, s.type().name() + "/" + ids.get(s.index()));
+      }
+      if (ids.containsKey(s.index()) && !results.containsKey(s.index())) {
+        Integer other = writers.putIfAbsent(s.type().name() + "/" + ids.get(s.index()), s.index());
+        if (other != null) {
+          throw at(s, StoreErrors.invalid(
+              "Bundle.entry[" + other + "] writes " + s.type().name() + "/" + ids.get(s.index()) + " too; a transaction writes each resource once."));
+        }
       }
     }
     for (Step s : steps) {
@@ -252,6 +270,7 @@ public class BundleProcessor {
         }
       }
     }
+    store.flush();
     for (Step s : steps) {
       Written w = results.get(s.index());
       if (w != null && w.resource() != null && w.kind() != Written.Kind.MATCHED) {
