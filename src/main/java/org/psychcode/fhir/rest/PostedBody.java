@@ -1,6 +1,7 @@
 package org.psychcode.fhir.rest;
 
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -48,7 +49,8 @@ final class PostedBody {
 
   /**
    * True when XML declares a DOCTYPE before its root: HAPI's parser reads one whose entities are declared but not
-   * used, and DESIGN refuses XML with entities.
+   * used, and DESIGN refuses XML with entities. XML that cannot be read up to its root element is refused (400): a
+   * check that cannot be made must not let the body through.
    */
   static boolean hasDoctype(String body) {
     try {
@@ -68,7 +70,7 @@ final class PostedBody {
         r.close();
       }
     } catch (XMLStreamException e) {
-      return false;
+      throw new InvalidRequestException("The XML body cannot be read: " + e.getMessage());
     }
   }
 

@@ -12,7 +12,6 @@ import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -53,6 +52,14 @@ final class ValueSetChecker {
     String vstatus;
     String cause = "null";
     String impliedSystem;
+
+    /** The answer reports this inactive concept (its code, where it was, its status). */
+    void markInactive(String path, String code, IndexedConcept c) {
+      inactive.value = true;
+      inactive.path = path;
+      inactive.code = code;
+      vstatus = c.status();
+    }
   }
 
   private static final class PerCoding {
@@ -65,13 +72,52 @@ final class ValueSetChecker {
   private final TxParameters params;
   private final ValueSet valueSet;
   private final boolean internallyDefined;
+  private boolean explainsExclusions;
   private final Map<String, ValueSetChecker> others = new HashMap<>();
+  private final DisplayCheck displays;
 
   ValueSetChecker(TxContext ctx, ValueSet valueSet, boolean internallyDefined) {
     this.ctx = ctx;
     this.params = ctx.params;
     this.valueSet = valueSet;
     this.internallyDefined = internallyDefined;
+    this.displays = new DisplayCheck(ctx.params);
+  }
+
+  /**
+   * For a value set the server publishes, a code its code system has but a property filter leaves out is explained
+   * in an information issue naming the property (F41: its billable is false). Value sets a request brings are
+   * answered with HL7's messages only, which its clients and tests compare.
+   */
+  ValueSetChecker explainingExclusions() {
+    this.explainsExclusions = true;
+    return this;
+  }
+
+  private void explainExclusion(String path, CodeSystemIndex cs, ConceptSetComponent cset, String code, TxOutcome op) {
+    IndexedConcept c = cs.concept(code).orElse(null);
+    if (c == null) {
+      return;
+    }
+    for (ConceptSetFilterComponent f : cset.getFilter()) {
+      String property = f.getProperty();
+      String operator = ConceptFilter.operator(f);
+      if ("concept".equals(property) || "code".equals(property) || operator == null
+          || ConceptFilter.of(cs, property, operator, f.getValue()).includes(c)) {
+        continue;
+      }
+      List<String> values = c.codeProperties(property);
+      op.add(
+          TxIssue.information(
+              IssueType.CODEINVALID,
+              addToPath(path, "code"),
+              null,
+              code + " is in " + cs.url() + " but not in the value set: its " + property + " is "
+                  + (values.isEmpty() ? "not given" : String.join(", ", values)) + ", and the value set takes only "
+                  + property + " " + operator + " " + f.getValue(),
+              "not-in-vs"));
+      return;
+    }
   }
 
   private String vurl() {
@@ -167,74 +213,30 @@ final class ValueSetChecker {
   }
 
   void checkSupplementsUsed() {
-    List<String> unused = ctx.unusedSupplements();
-    if (!unused.isEmpty()) {
-      throw TxException.unprocessable(
-          TxIssue.error(
-              IssueType.NOTFOUND,
-              null,
-              "VALUESET_SUPPLEMENT_MISSING",
-              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
-              "not-found"));
-    }
+    ctx.checkSupplementsUsed(422);
   }
+
 
   // ---------------------------------------------------------------- status of referenced resources
 
-  private void checkCanonicalStatus(
-      TxOutcome op,
-      String type,
-      String vurl,
-      PublicationStatus status,
-      String standardsStatus,
-      boolean experimental,
-      ValueSet source) {
-    String id = null;
-    if ("deprecated".equals(standardsStatus)) {
-      id = "MSG_DEPRECATED";
-    } else if ("withdrawn".equals(standardsStatus)) {
-      id = "MSG_WITHDRAWN";
-    } else if (status == PublicationStatus.RETIRED) {
-      id = "MSG_RETIRED";
-    } else if (source != null) {
-      if (experimental && !source.getExperimental()) {
-        id = "MSG_EXPERIMENTAL";
-      } else if ((status == PublicationStatus.DRAFT || "draft".equals(standardsStatus))
-          && !(source.getStatus() == PublicationStatus.DRAFT || "draft".equals(standardsStatus(source)))) {
-        id = "MSG_DRAFT";
-      }
-    }
-    if (id != null) {
-      op.add(
-          TxIssue.information(
-              IssueType.BUSINESSRULE, null, id, TxMessages.format(id, vurl, "", type), "status-check"));
-    }
+  /** An information issue for a code system or value set the answer used that is retired, draft, .... */
+  private static void checkStatus(
+      TxOutcome op, String type, String url, CanonicalStatus.Facts used, CanonicalStatus.Facts user) {
+    CanonicalStatus.noteworthy(used, user)
+        .ifPresent(
+            status -> {
+              String id = "MSG_" + status.toUpperCase(java.util.Locale.ROOT);
+              op.add(TxIssue.information(IssueType.BUSINESSRULE, null, id, TxMessages.format(id, url, "", type), "status-check"));
+            });
   }
 
   private void checkStatus(TxOutcome op, CodeSystemIndex cs) {
-    checkCanonicalStatus(
-        op, "CodeSystem", cs.versionedUrl(), cs.status(), cs.standardsStatus(), cs.experimental(), valueSet);
-  }
-
-  private void checkStatus(TxOutcome op, ValueSet vs, ValueSet source) {
-    checkCanonicalStatus(
-        op,
-        "ValueSet",
-        ValueSetExpander.versionedUrl(vs),
-        vs.getStatus(),
-        standardsStatus(vs),
-        vs.getExperimental(),
-        source);
-  }
-
-  private static String standardsStatus(ValueSet vs) {
-    Extension e = vs.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
-    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
+    checkStatus(op, "CodeSystem", cs.versionedUrl(), CanonicalStatus.Facts.of(cs), CanonicalStatus.Facts.of(valueSet));
   }
 
   // ---------------------------------------------------------------- membership of one code
 
-  private static String addToPath(String path, String name) {
+  static String addToPath(String path, String name) {
     return path == null || path.isEmpty() ? name : path + "." + name;
   }
 
@@ -257,7 +259,7 @@ final class ValueSetChecker {
     }
     if (TxContext.isEmpty(system) && params.inferSystem) {
       Set<String> systems = new LinkedHashSet<>();
-      system = determineSystem(code, systems);
+      system = new SystemInference(ctx, valueSet).infer(code, systems);
       if (TxContext.isEmpty(system)) {
         String msg;
         if (systems.size() > 1) {
@@ -326,10 +328,14 @@ final class ValueSetChecker {
           ctx.noteSupplements(cs);
           pc.contentMode = cs.content().toCode();
           if (cs.url().equals(system)
+              && !params.excludes(cs.url(), cs.version())
               && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
             pc.ver = cs.version();
             result = true;
           } else {
+            if (explainsExclusions && cc.hasFilter()) {
+              explainExclusion(path, cs, cc, code, op);
+            }
             result = false;
           }
         } else {
@@ -342,7 +348,12 @@ final class ValueSetChecker {
             throw TxException.unprocessable(
                 TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
           }
-          checkStatus(op, checker.valueSet, valueSet);
+          checkStatus(
+              op,
+              "ValueSet",
+              ValueSetExpander.versionedUrl(checker.valueSet),
+              CanonicalStatus.Facts.of(checker.valueSet),
+              CanonicalStatus.Facts.of(valueSet));
           if (Boolean.TRUE.equals(result)) {
             result = checker.check(path, system, version, code, displays, st, pc, op, display);
           }
@@ -528,76 +539,6 @@ final class ValueSetChecker {
     }
   }
 
-  private String determineSystem(String code, Set<String> systems) {
-    String result = null;
-    boolean needExpansion = false;
-    boolean mayNeedExpansion = false;
-    for (ConceptSetComponent inc : valueSet.getCompose().getExclude()) {
-      if (inc.hasValueSet() || !inc.hasSystem() || inc.hasFilter()) {
-        needExpansion = true;
-      }
-    }
-    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-      if (inc.hasValueSet() || !inc.hasSystem()) {
-        needExpansion = true;
-      }
-      if (inc.hasFilter()) {
-        mayNeedExpansion = true;
-      }
-    }
-    if (needExpansion) {
-      return systemFromExpansion(code, systems);
-    }
-    for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-      CodeSystemIndex cs = ctx.findCodeSystem(inc.getSystem(), null, false);
-      if (cs == null) {
-        return "";
-      }
-      if (inc.hasConcept()) {
-        for (ConceptReferenceComponent cc : inc.getConcept()) {
-          if (code.equals(cc.getCode())) {
-            systems.add(inc.getSystem());
-            if (result == null) {
-              result = inc.getSystem();
-            } else if (!result.equals(inc.getSystem())) {
-              return "";
-            }
-          }
-        }
-      } else if (cs.concept(code).isPresent()) {
-        systems.add(inc.getSystem());
-        if (result == null) {
-          result = inc.getSystem();
-        } else if (!result.equals(inc.getSystem())) {
-          if (mayNeedExpansion) {
-            return systemFromExpansion(code, systems);
-          }
-          return "";
-        }
-      }
-    }
-    return result == null ? "" : result;
-  }
-
-  private String systemFromExpansion(String code, Set<String> systems) {
-    TxParameters p = params.copy();
-    p.limit = ValueSetExpander.INTERNAL_LIMIT;
-    Expansion e = new ValueSetExpander(new TxContext(ctx.source, p), ValueSetExpander.INTERNAL_LIMIT, TextFilter.NONE)
-        .expand(valueSet);
-    String result = "";
-    for (Expansion.Item i : e.all) {
-      if (i.code.equals(code)) {
-        systems.add(i.system);
-        if (result.isEmpty()) {
-          result = i.system;
-        } else {
-          return "";
-        }
-      }
-    }
-    return result;
-  }
-
   private String determineVersion(
       String path, String system, String versionVS, String versionCoding, TxOutcome op, State st) {
     CodeSystemIndex csa = ctx.findCodeSystem(system, null, false);
@@ -735,20 +676,14 @@ final class ValueSetChecker {
           op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
           st.messages.add(msg);
           if (!params.membershipOnly) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            st.vstatus = c.status();
+            st.markInactive(path, code, c);
           }
         }
         return false;
       }
       if (params.activeOnly && c.isInactive()) {
         if (in) {
-          st.inactive.value = true;
-          st.inactive.path = path;
-          st.inactive.code = code;
-          st.vstatus = c.status();
+          st.markInactive(path, code, c);
           String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
           st.messages.add(msg);
           op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
@@ -767,17 +702,14 @@ final class ValueSetChecker {
           continue;
         }
         c.addDesignations(displays, cs.language());
-        addIncludeConceptNames(displays, cc);
+        displays.addFromValueSet(cc, valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
         if (!params.abstractOk && c.isAbstract()) {
           if (!params.membershipOnly) {
             op.add(abstractIssue(path, cs, code));
           }
         } else if (excludeInactives() && c.isInactive()) {
           if (!params.membershipOnly) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            st.vstatus = c.status();
+            st.markInactive(path, code, c);
           }
         } else if (params.activeOnly && c.isInactive()) {
           refuseInactive(path, code, c, op, st, in);
@@ -811,21 +743,13 @@ final class ValueSetChecker {
           }
         } else if (excludeInactives() && c.isInactive()) {
           if (!params.membershipOnly) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            st.vstatus = c.status();
+            st.markInactive(path, code, c);
           }
         } else if (params.activeOnly && c.isInactive()) {
           refuseInactive(path, code, c, op, st, in);
         } else {
           if (in && !st.inactive.value && c.isInactive()) {
-            st.inactive.value = true;
-            st.inactive.path = path;
-            st.inactive.code = code;
-            if (c.status() != null) {
-              st.vstatus = c.status();
-            }
+            st.markInactive(path, code, c);
           }
           return true;
         }
@@ -838,10 +762,7 @@ final class ValueSetChecker {
     if (!in) {
       return;
     }
-    st.inactive.value = true;
-    st.inactive.path = path;
-    st.inactive.code = code;
-    st.vstatus = c.status();
+    st.markInactive(path, code, c);
     String msg = TxMessages.format("STATUS_CODE_WARNING_CODE", "not active", code);
     st.messages.add(msg);
     op.add(TxIssue.error(IssueType.BUSINESSRULE, addToPath(path, "code"), "STATUS_CODE_WARNING_CODE", msg, "code-rule"));
@@ -856,21 +777,7 @@ final class ValueSetChecker {
         "code-comment");
   }
 
-  private void addIncludeConceptNames(Designations displays, ConceptReferenceComponent cc) {
-    if (cc.hasDisplay()) {
-      displays.setBaseLang(valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
-      displays.add(true, "active", null, null, cc.getDisplay().trim(), null);
-    }
-    for (ValueSet.ConceptReferenceDesignationComponent d : cc.getDesignation()) {
-      displays.add(
-          false,
-          "unknown",
-          d.hasLanguage() ? new Language(d.getLanguage()) : null,
-          d.hasUse() ? d.getUse() : null,
-          d.getValue() == null ? "" : d.getValue().trim(),
-          d.getExtension());
-    }
-  }
+
 
   private void normalise(String path, String code, IndexedConcept c, CodeSystemIndex cs, TxOutcome op, State st) {
     if (!c.code().equals(code)) {
@@ -894,14 +801,7 @@ final class ValueSetChecker {
             mt.add(s);
           }
         };
-    checkCanonicalStatus(
-        op,
-        "ValueSet",
-        vurl(),
-        valueSet.getStatus(),
-        standardsStatus(valueSet),
-        valueSet.getExperimental(),
-        valueSet);
+    checkStatus(op, "ValueSet", vurl(), CanonicalStatus.Facts.of(valueSet), null);
     Designations list = new Designations();
     Boolean ok = false;
     boolean noCode = false;
@@ -977,7 +877,7 @@ final class ValueSetChecker {
           msg.accept(m);
           op.add(TxIssue.warning(IssueType.NOTFOUND, path, null, m, "vs-invalid"));
         } else if (c.hasDisplay() && !list.isEmpty()) {
-          checkDisplays(list, pc.defLang, c, msg, op, path);
+          displays.inValueSet(list, pc.defLang, c, msg, op, path);
         }
         if (pcode == null) {
           psys = c.getSystem();
@@ -1066,12 +966,7 @@ final class ValueSetChecker {
           } else {
             ctxt.addDesignations(list, prov.language());
             if (!params.membershipOnly && !st.inactive.value && ctxt.isInactive()) {
-              st.inactive.value = true;
-              st.inactive.path = path;
-              st.inactive.code = c.getCode();
-              if (ctxt.status() != null) {
-                st.vstatus = ctxt.status();
-              }
+              st.markInactive(path, c.getCode(), ctxt);
             }
             String pd = list.preferredDisplay(params.workingLanguages());
             if (pd != null) {
@@ -1080,35 +975,8 @@ final class ValueSetChecker {
             if (pdisp == null) {
               pdisp = list.preferredDisplay(null);
             }
-            IssueSeverity severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
-            Language defLang = prov.language() == null ? new Language("en") : prov.language();
             if (c.hasDisplay() && !list.isEmpty()) {
-              Designations.Match hd = list.hasDisplay(params.workingLanguages(), defLang, c.getDisplay(), false);
-              if (!hd.found()) {
-                String baseMsg =
-                    hd.difference() == Designations.Difference.NORMALIZED
-                        ? "Display_Name_WS_for__should_be_one_of__instead_of"
-                        : "Display_Name_for__should_be_one_of__instead_of";
-                int dc = list.displayCount(params.workingLanguages(), null, true);
-                String m;
-                if (dc == 0) {
-                  severity = IssueSeverity.WARNING;
-                  baseMsg = "NO_VALID_DISPLAY_AT_ALL";
-                  m = TxMessages.format("NO_VALID_DISPLAY_AT_ALL", c.getDisplay(), prov.url(), c.getCode(), params.langSummary());
-                } else {
-                  m = TxMessages.plural(
-                      dc,
-                      baseMsg,
-                      Integer.toString(dc),
-                      prov.url(),
-                      c.getCode(),
-                      list.present(params.workingLanguages(), true),
-                      c.getDisplay(),
-                      params.langSummary());
-                }
-                msg.accept(m);
-                op.add(new TxIssue(severity, IssueType.INVALID, addToPath(path, "display"), baseMsg, m, "invalid-display"));
-              }
+              displays.inCodeSystem(list, prov, c, msg, op, path);
             }
             if (prov.version() != null && mode != Mode.CODEABLE_CONCEPT) {
               result.addParameter("version", new StringType(prov.version()));
@@ -1262,93 +1130,6 @@ final class ValueSetChecker {
 
   static boolean isAbsoluteUrl(String s) {
     return s.startsWith("urn:") || s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
-  }
-
-  private void checkDisplays(
-      Designations list, Language defLang, Coding c, Consumer<String> msg, TxOutcome op, String path) {
-    Languages langs = params.workingLanguages();
-    Designations.Match hd = list.hasDisplay(langs, null, c.getDisplay(), false);
-    if (!hd.found()) {
-      IssueSeverity severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
-      String baseMsg =
-          hd.difference() == Designations.Difference.NORMALIZED
-              ? "Display_Name_WS_for__should_be_one_of__instead_of"
-              : "Display_Name_for__should_be_one_of__instead_of";
-      int dc = list.displayCount(langs, null, true);
-      String mid = baseMsg;
-      if (dc == 0) {
-        severity = IssueSeverity.WARNING;
-        dc = list.displayCount(langs, null, false);
-      }
-      String m;
-      if (dc == 0) {
-        String ds = list.preferredDisplay(null);
-        if (ds == null) {
-          m = TxMessages.format("NO_VALID_DISPLAY_AT_ALL", c.getDisplay(), c.getSystem(), c.getCode());
-          mid = "NO_VALID_DISPLAY_AT_ALL";
-        } else {
-          Designations.Match hdDef = list.hasDisplay(langs, defLang, c.getDisplay(), false);
-          if (hdDef.found()) {
-            m =
-                TxMessages.format(
-                    "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK",
-                    c.getDisplay(),
-                    c.getSystem(),
-                    c.getCode(),
-                    params.langSummary(),
-                    c.getDisplay());
-            mid = "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK";
-            severity = IssueSeverity.INFORMATION;
-          } else {
-            m =
-                TxMessages.format(
-                    "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR",
-                    c.getDisplay(),
-                    c.getSystem(),
-                    c.getCode(),
-                    params.langSummary(),
-                    ds);
-            mid = "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR";
-            severity = params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR;
-          }
-        }
-      } else {
-        m =
-            TxMessages.plural(
-                dc,
-                baseMsg,
-                Integer.toString(dc),
-                c.getSystem(),
-                c.getCode(),
-                list.present(langs, true),
-                c.getDisplay(),
-                params.langSummary());
-      }
-      msg.accept(m);
-      op.add(new TxIssue(severity, IssueType.INVALID, addToPath(path, "display"), mid, m, "invalid-display"));
-      return;
-    }
-    Designations.Match active = list.hasDisplay(langs, null, c.getDisplay(), true);
-    if (!active.found()) {
-      List<String> allowed = list.allowedDisplays(null);
-      String m =
-          TxMessages.plural(
-              allowed.size(),
-              "INACTIVE_DISPLAY_FOUND",
-              c.getDisplay(),
-              c.getDisplay(),
-              c.getCode(),
-              String.join(",", allowed),
-              list.statusOf(c.getDisplay()));
-      op.add(
-          new TxIssue(
-              params.displayWarning ? IssueSeverity.WARNING : IssueSeverity.ERROR,
-              IssueType.INVALID,
-              addToPath(path, "display"),
-              "INACTIVE_DISPLAY_FOUND",
-              m,
-              "display-comment"));
-    }
   }
 
   static Parameters emptyBool(boolean b) {
