@@ -237,6 +237,7 @@ public class BundleProcessor {
       if (resource != null && (s.method() == HTTPVerb.POST || s.method() == HTTPVerb.PUT)) {
         resource.setId(new IdType(s.type().name(), ids.get(s.index())));
         rewrite(s, resource, targets);
+        store.localReferences(resource, request);
       }
     }
     OperationOutcome outcome = profiles == null ? null : validation.rules(profiles, validated, refuse);

@@ -125,6 +125,7 @@ public class ResourceStore {
   public Written create(String typeName, IBaseResource resource, String text, EncodingEnum encoding, String ifNoneExist, RequestDetails request) {
     StoredType type = type(typeName);
     requireType(type, resource, null);
+    localReferences(resource, request);
     ProfileFindings profiles = validation.profiles(resource, text, encoding);
     return retrying(
         () ->
@@ -148,6 +149,7 @@ public class ResourceStore {
     StoredType type = type(typeName);
     requireId(id);
     requireType(type, resource, id);
+    localReferences(resource, request);
     ProfileFindings profiles = validation.profiles(resource, text, encoding);
     return retrying(
         () ->
@@ -164,6 +166,7 @@ public class ResourceStore {
       String typeName, String criteria, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
     StoredType type = type(typeName);
     requireType(type, resource, null);
+    localReferences(resource, request);
     ProfileFindings profiles = validation.profiles(resource, text, encoding);
     return retrying(
         () ->
@@ -558,6 +561,26 @@ public class ResourceStore {
       throw StoreErrors.invalid(
           "The " + resource.fhirType() + " references what this server does not hold: " + String.join("; ", missing)
               + ". Store those first, or send them in the same transaction.");
+    }
+  }
+
+  /**
+   * Makes the references to this server's own base relative: {@code http://host/fhir/Patient/1} becomes
+   * {@code Patient/1}, as FHIR asks a server to store them, so that they are searched, included, checked for
+   * existence and resolved by the rules like any other; references to other servers stay as they are. The base is
+   * the one the request came in on.
+   */
+  public void localReferences(IBaseResource resource, RequestDetails request) {
+    String base = request == null ? null : request.getFhirServerBase();
+    if (base == null || base.isBlank()) {
+      return;
+    }
+    String prefix = base.endsWith("/") ? base : base + "/";
+    for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
+      String value = info.getResourceReference().getReferenceElement().getValue();
+      if (value != null && value.startsWith(prefix) && value.length() > prefix.length()) {
+        info.getResourceReference().setReference(value.substring(prefix.length()));
+      }
     }
   }
 
