@@ -6,10 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -21,6 +17,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.psychcode.fhir.support.AtOnce;
 
 /**
  * The store as DESIGN "Store" promises it, over HTTP: run against H2 ({@link StoreH2Test}) and PostgreSQL
@@ -505,26 +502,13 @@ abstract class StoreContractTests extends StoreTestBase {
     String id = create(p);
     p.setId(id);
     int writers = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Integer>> answers = new ArrayList<>();
+    List<Callable<Integer>> writes = new ArrayList<>();
     for (int i = 0; i < writers; i++) {
-      String family = "Writer" + i;
-      Callable<Integer> write =
-          () -> {
-            Patient mine = p.copy();
-            mine.getNameFirstRep().setFamily(family);
-            start.await();
-            return send("PUT", "/Patient/" + id, json(mine), "If-Match", "W/\"1\"").statusCode();
-          };
-      answers.add(pool.submit(write));
+      Patient mine = p.copy();
+      mine.getNameFirstRep().setFamily("Writer" + i);
+      writes.add(() -> send("PUT", "/Patient/" + id, json(mine), "If-Match", "W/\"1\"").statusCode());
     }
-    start.countDown();
-    List<Integer> statuses = new ArrayList<>();
-    for (Future<Integer> f : answers) {
-      statuses.add(f.get());
-    }
-    pool.shutdown();
+    List<Integer> statuses = AtOnce.run(writes);
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 412).hasSize(writers - 1);
     assertThat(parse(Patient.class, send("GET", "/Patient/" + id, null)).getMeta().getVersionId()).isEqualTo("2");

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.psychcode.fhir.support.AtOnce;
 import org.psychcode.fhir.support.ServerProcess;
 import org.psychcode.fhir.support.TestPostgres;
 
@@ -57,27 +55,15 @@ class StoreCrashPostgresTest extends StoreCrashTests {
       p.setId(id);
 
       int writers = 8;
-      ExecutorService pool = Executors.newFixedThreadPool(writers);
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<Integer>> answers = new ArrayList<>();
+      List<Callable<Integer>> writes = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
         ServerProcess server = i % 2 == 0 ? a : b;
         Patient mine = p.copy();
         mine.getNameFirstRep().setFamily("Writer" + i);
         String body = StoreTestBase.json(mine);
-        answers.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return send("PUT", server.base() + "/Patient/" + id, body, "If-Match", "W/\"1\"").statusCode();
-                }));
+        writes.add(() -> send("PUT", server.base() + "/Patient/" + id, body, "If-Match", "W/\"1\"").statusCode());
       }
-      start.countDown();
-      List<Integer> statuses = new ArrayList<>();
-      for (Future<Integer> f : answers) {
-        statuses.add(f.get());
-      }
-      pool.shutdown();
+      List<Integer> statuses = AtOnce.run(writes);
       assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
       assertThat(statuses).filteredOn(s -> s == 412).hasSize(writers - 1);
       for (ServerProcess server : List.of(a, b)) {
@@ -86,27 +72,15 @@ class StoreCrashPostgresTest extends StoreCrashTests {
       }
 
       // a conditional create of one MRN sent to both at once creates one Patient
-      List<Future<Integer>> creates = new ArrayList<>();
-      ExecutorService both = Executors.newFixedThreadPool(4);
-      CountDownLatch go = new CountDownLatch(1);
       Patient same = new Patient();
       same.addIdentifier().setSystem(MRN).setValue("REPLICAS-2");
+      List<Callable<Integer>> creates = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         ServerProcess server = i % 2 == 0 ? a : b;
         creates.add(
-            both.submit(
-                () -> {
-                  go.await();
-                  return send("POST", server.base() + "/Patient", StoreTestBase.json(same), "If-None-Exist", "identifier=" + MRN + "|REPLICAS-2")
-                      .statusCode();
-                }));
+            () -> send("POST", server.base() + "/Patient", StoreTestBase.json(same), "If-None-Exist", "identifier=" + MRN + "|REPLICAS-2").statusCode());
       }
-      go.countDown();
-      List<Integer> createStatuses = new ArrayList<>();
-      for (Future<Integer> f : creates) {
-        createStatuses.add(f.get());
-      }
-      both.shutdown();
+      List<Integer> createStatuses = AtOnce.run(creates);
       assertThat(createStatuses).filteredOn(s -> s == 201).hasSize(1);
       assertThat(createStatuses).filteredOn(s -> s == 200).hasSize(3);
       assertThat(total(b, "Patient?identifier=" + MRN + "|REPLICAS-2")).isEqualTo(1);
