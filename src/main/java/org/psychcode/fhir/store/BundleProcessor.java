@@ -236,8 +236,7 @@ public class BundleProcessor {
       Resource resource = s.entry().getResource();
       if (resource != null && (s.method() == HTTPVerb.POST || s.method() == HTTPVerb.PUT)) {
         resource.setId(new IdType(s.type().name(), ids.get(s.index())));
-        rewrite(s, resource, targets);
-        store.localReferences(resource, request);
+        rewrite(s, resource, targets, ResourceStore.ownBase(request));
       }
     }
     OperationOutcome outcome = profiles == null ? null : validation.rules(profiles, validated, refuse);
@@ -310,8 +309,11 @@ public class BundleProcessor {
     return own;
   }
 
-  /** Rewrites {@code fullUrl} references to the ids they got, and conditional references to their one match. */
-  private void rewrite(Step s, Resource resource, Map<String, String> targets) {
+  /**
+   * Rewrites {@code fullUrl} references to the ids they got, conditional references to their one match, and references
+   * to this server's own base ({@code ownBase}, see {@link ResourceStore#localReferences}) to relative ones.
+   */
+  private void rewrite(Step s, Resource resource, Map<String, String> targets, String ownBase) {
     for (ResourceReferenceInfo info : store.fhirContext().newTerser().getAllResourceReferences(resource)) {
       IBaseReference ref = info.getResourceReference();
       String value = ref.getReferenceElement().getValue();
@@ -328,6 +330,9 @@ public class BundleProcessor {
             atEntry(s, () -> store.matchOne(type, value.substring(value.indexOf('?') + 1)))
                 .orElseThrow(() -> at(s, StoreErrors.invalid("The conditional reference " + value + " matches no stored resource.")));
         target = type.name() + "/" + match.id();
+      }
+      if (target == null) {
+        target = ResourceStore.local(value, ownBase);
       }
       if (target == null && value.startsWith("urn:")) {
         throw at(s, StoreErrors.invalid("The reference " + value + " points at no entry of the Bundle (no entry has that fullUrl)."));

@@ -571,17 +571,29 @@ public class ResourceStore {
    * the one the request came in on.
    */
   public void localReferences(IBaseResource resource, RequestDetails request) {
-    String base = request == null ? null : request.getFhirServerBase();
-    if (base == null || base.isBlank()) {
+    String prefix = ownBase(request);
+    if (prefix == null) {
       return;
     }
-    String prefix = base.endsWith("/") ? base : base + "/";
     for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
-      String value = info.getResourceReference().getReferenceElement().getValue();
-      if (value != null && value.startsWith(prefix) && value.length() > prefix.length()) {
-        info.getResourceReference().setReference(value.substring(prefix.length()));
+      String local = local(info.getResourceReference().getReferenceElement().getValue(), prefix);
+      if (local != null) {
+        info.getResourceReference().setReference(local);
       }
     }
+  }
+
+  /** The base the request came in on, ending with '/', or null. */
+  static String ownBase(RequestDetails request) {
+    String base = request == null ? null : request.getFhirServerBase();
+    return base == null || base.isBlank() ? null : base.endsWith("/") ? base : base + "/";
+  }
+
+  /** The reference made relative when it points at {@code ownBase} ({@link #ownBase}); else null. */
+  static String local(String reference, String ownBase) {
+    return ownBase != null && reference != null && reference.startsWith(ownBase) && reference.length() > ownBase.length()
+        ? reference.substring(ownBase.length())
+        : null;
   }
 
   /** The current version of a stored resource, parsed, or empty (unknown or deleted). */
