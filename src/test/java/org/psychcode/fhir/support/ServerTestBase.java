@@ -20,7 +20,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 public abstract class ServerTestBase {
 
   protected static final FhirContext FHIR = FhirContext.forR4Cached();
-  protected static final String JSON = "application/fhir+json";
+  public static final String JSON = "application/fhir+json";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort protected int port;
