@@ -547,6 +547,7 @@ public class BundleProcessor {
     }
     BaseServerResponseException placed = BaseServerResponseException.newInstance(e.getStatusCode(), label + ": " + e.getMessage());
     placed.setOperationOutcome(oo);
+    e.getResponseHeaders().forEach((name, values) -> values.forEach(v -> placed.addResponseHeader(name, v)));
     return placed;
   }
 

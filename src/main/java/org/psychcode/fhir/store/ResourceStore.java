@@ -229,8 +229,9 @@ public class ResourceStore {
 
   public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request) {
     StoredType type = type(typeName);
-    SearchRequest search = parser.parse(type, parameters);
-    check(new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request));
+    StoreAccess access = new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request);
+    check(access);
+    SearchRequest search = parser.parse(type, narrowed(access));
     SearchPage page =
         readOnly.execute(
             status -> {
@@ -248,10 +249,36 @@ public class ResourceStore {
               rows.forEach(r -> matches.add(parse(r)));
               return new SearchPage(matches, includes(search, rows), total, search.offset(), search.count());
             });
+    // what _include and _revinclude add passes the access check as a read of its own
+    page.included().forEach(r -> checkReturned(Interaction.READ, r, request));
     List<IBaseResource> all = new ArrayList<>(page.matches());
     all.addAll(page.included());
     readListeners.forEach(l -> l.returned(Interaction.SEARCH, type.name(), all, request));
     return page;
+  }
+
+  /** The search's parameters with what the access checks add to them (each a further AND). */
+  private Map<String, String[]> narrowed(StoreAccess search) {
+    Map<String, String[]> out = null;
+    for (StoreAccessCheck c : accessChecks) {
+      for (Map.Entry<String, List<String>> e : c.narrow(search).entrySet()) {
+        if (out == null) {
+          out = new LinkedHashMap<>(search.parameters());
+        }
+        List<String> values = new ArrayList<>(List.of(out.getOrDefault(e.getKey(), new String[0])));
+        values.addAll(e.getValue());
+        out.put(e.getKey(), values.toArray(String[]::new));
+      }
+    }
+    return out == null ? search.parameters() : out;
+  }
+
+  /** Checks a resource a search includes or a history returns, as a read of it, when any access check is registered. */
+  private void checkReturned(Interaction interaction, IBaseResource resource, RequestDetails request) {
+    if (!accessChecks.isEmpty() && !resource.getIdElement().isEmpty()) {
+      String id = resource.getIdElement().getIdPart();
+      check(new StoreAccess(interaction, resource.fhirType(), id, resource, patients(resource), Map.of(), request));
+    }
   }
 
   private List<IBaseResource> includes(SearchRequest search, List<StoredVersion> rows) {
@@ -302,6 +329,7 @@ public class ResourceStore {
               rows.forEach(v -> versions.add(historyEntry(type, v)));
               return new HistoryPage(versions, total);
             });
+    page.versions().forEach(v -> checkReturned(interaction, v, request));
     readListeners.forEach(l -> l.returned(interaction, type.name(), page.versions(), request));
     return page;
   }
@@ -332,8 +360,7 @@ public class ResourceStore {
     if (type.isEmpty()) {
       return out;
     }
-    IndexRows rows = indexer.index(resource, type.get());
-    return patients(type.get(), rows, out);
+    return patients(type.get(), indexer.compartments(resource, type.get()), out);
   }
 
   private static Set<String> patients(StoredType type, IndexRows rows, Set<String> out) {
@@ -430,6 +457,22 @@ public class ResourceStore {
     return new Written(Written.Kind.CREATED, type.name(), id, 1, now, resource, outcome);
   }
 
+  /**
+   * Stores a resource the server writes itself about what a client did (an AuditEvent), inside the caller's database
+   * transaction when there is one: a new id, no access check, no write listeners (so recording a write is not itself a
+   * write to record), no reference check (a record may name what is gone or was never stored).
+   */
+  public void record(String typeName, IBaseResource resource) {
+    StoredType type = type(typeName);
+    String id = newId();
+    long now = System.currentTimeMillis();
+    stamp(resource, type.name(), id, 1, now);
+    IndexRows rows = indexer.index(resource, type);
+    long pk = resources.insert(type.name(), id, now);
+    resources.insertVersion(pk, type.name(), id, 1, "POST", now, encode(resource));
+    indexes.insert(pk, type.name(), rows);
+  }
+
   /** Update-or-create of {@code type/id}, the current row locked; {@code ifMatch} must be the current version. */
   public Written put(StoredType type, String id, Long ifMatch, IBaseResource resource, OperationOutcome outcome, RequestDetails request) {
     Optional<Current> locked = resources.lockCurrent(type.name(), id);
@@ -485,7 +528,7 @@ public class ResourceStore {
     IBaseResource old = parse(before);
     Set<String> patients = patients(old);
     check(new StoreAccess(Interaction.DELETE, type.name(), id, null, patients, Map.of(), request));
-    List<String> referencing = resources.referencing(type.name(), id, 5);
+    List<String> referencing = resources.referencing(type.name(), id, 5, immutableTypes());
     if (!referencing.isEmpty()) {
       throw StoreErrors.conflict(
           type.name() + "/" + id + " cannot be deleted: " + String.join(", ", referencing) + (referencing.size() == 5 ? " and others" : "")
@@ -532,7 +575,7 @@ public class ResourceStore {
 
   /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
   public List<String> referencing(String typeName, String id) {
-    return types.isStored(typeName) && id != null ? resources.referencing(typeName, id, 5) : List.of();
+    return types.isStored(typeName) && id != null ? resources.referencing(typeName, id, 5, immutableTypes()) : List.of();
   }
 
   /** A 400 naming the references to stored types that point at nothing stored. */
@@ -554,6 +597,11 @@ public class ResourceStore {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------
+
+  /** Types whose resources are records of others (an audit trail): what they reference may still be deleted. */
+  private List<String> immutableTypes() {
+    return types.all().stream().filter(StoredType::immutable).map(StoredType::name).toList();
+  }
 
   public void check(StoreAccess access) {
     accessChecks.forEach(c -> c.check(access));
