@@ -2,7 +2,6 @@ package org.psychcode.fhir.security;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +70,12 @@ final class AccessPolicy {
   }
 
   // ---- store interactions ----------------------------------------------------------------------------
+
+  /** The first check, before the store does any work: a scope granting the interaction's letter on the type. */
+  void checkType(Interaction interaction, String typeName, RequestDetails request) {
+    Need need = NEEDS.get(interaction.name());
+    require(scopes(request), need.type() != null ? need.type() : typeName, need.letter());
+  }
 
   void check(StoreAccess access) {
     SmartScopes scopes = scopes(access.request());
@@ -156,8 +161,7 @@ final class AccessPolicy {
       throw forbidden(
           "This request needs the SMART scope " + needed + " (or user/" + type + "." + letter + ", patient/" + type + "."
               + letter + ", a " + "*" + " in place of the type, or v1 " + type + "." + (letter == 'r' || letter == 's' ? "read" : "write")
-              + "); the token grants: " + scopes.describe() + ".",
-          needed);
+              + "); the token grants: " + scopes.describe() + ".");
     }
   }
 
@@ -204,30 +208,19 @@ final class AccessPolicy {
   static AuthenticationException unauthenticated() {
     String text = "This request reads or writes stored data and needs a bearer token (Authorization: Bearer <JWT>).";
     AuthenticationException e = new AuthenticationException(text);
-    e.setOperationOutcome(outcome(IssueType.LOGIN, text, null));
+    e.setOperationOutcome(outcome(IssueType.LOGIN, text));
     e.addResponseHeader("WWW-Authenticate", "Bearer");
     return e;
   }
 
   static ForbiddenOperationException forbidden(String text) {
-    return forbidden(text, null);
+    return new ForbiddenOperationException(text, outcome(IssueType.FORBIDDEN, text));
   }
 
-  private static ForbiddenOperationException forbidden(String text, String scope) {
-    return new ForbiddenOperationException(text, outcome(IssueType.FORBIDDEN, text, scope));
-  }
-
-  static OperationOutcome outcome(IssueType type, String text, String scope) {
+  static OperationOutcome outcome(IssueType type, String text) {
     OperationOutcome oo = new OperationOutcome();
     var issue = oo.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(text);
     issue.getDetails().setText(text);
-    if (scope != null) {
-      issue.getDetails().addCoding().setSystem("http://psychcode.org/fhir/smart-scope").setCode(scope);
-    }
     return oo;
-  }
-
-  static boolean isRefusal(Throwable e) {
-    return e instanceof BaseServerResponseException b && (b.getStatusCode() == 401 || b.getStatusCode() == 403);
   }
 }

@@ -53,7 +53,7 @@ final class OutcomeResponses {
   }
 
   private void write(HttpServletRequest request, HttpServletResponse response, IssueType type, String text) throws IOException {
-    OperationOutcome oo = AccessPolicy.outcome(type, text, null);
+    OperationOutcome oo = AccessPolicy.outcome(type, text);
     boolean xml = wantsXml(request);
     String body = (xml ? ctx.newXmlParser() : ctx.newJsonParser()).encodeResourceToString(oo);
     response.setContentType((xml ? "application/fhir+xml" : "application/fhir+json") + ";charset=UTF-8");

@@ -1,7 +1,9 @@
 package org.psychcode.fhir.security;
 
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import java.util.Map;
+import org.psychcode.fhir.store.Interaction;
 import org.psychcode.fhir.store.StoreAccess;
 import org.psychcode.fhir.store.StoreAccessCheck;
 
@@ -17,6 +19,11 @@ final class ScopeCheck implements StoreAccessCheck {
   @Override
   public void check(StoreAccess access) {
     policy.check(access);
+  }
+
+  @Override
+  public void checkType(Interaction interaction, String type, RequestDetails request) {
+    policy.checkType(interaction, type, request);
   }
 
   @Override
