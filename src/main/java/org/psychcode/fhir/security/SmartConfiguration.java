@@ -33,9 +33,9 @@ import org.springframework.core.Ordered;
  * How a client learns to get a token: {@code /.well-known/smart-configuration} (at the server's root and under
  * {@code /fhir}, as SMART App Launch v2 places it beside the FHIR base) and the CapabilityStatement's
  * {@code rest.security} (the SMART-on-FHIR service coding, and the authorize and token endpoints in HL7's
- * {@code oauth-uris} extension). The endpoints are the issuer's own, read once from its OpenID discovery document
- * ({@code issuer-uri}/.well-known/openid-configuration); a server configured with a key alone (no issuer to ask)
- * names none. With security off neither is served: there is no token to get.
+ * {@code oauth-uris} extension). The endpoints are the issuer's own, read in the background at start-up from its OpenID discovery
+ * document ({@code issuer-uri}/.well-known/openid-configuration); an issuer that cannot be asked (a key alone, as in
+ * the compose file's demo) gives none. With security off neither is served: there is no token to get.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "psychcode.security.enabled", havingValue = "true")
@@ -49,9 +49,13 @@ class SmartConfiguration {
           "registration_endpoint", "response_types_supported", "code_challenge_methods_supported", "introspection_endpoint",
           "revocation_endpoint", "jwks_uri");
 
-  /** The issuer's discovery document, fetched once on first need (a failure is tried again after a minute). */
+  /**
+   * The issuer's discovery document, fetched in the background on first need (a failure is tried again a minute
+   * later), so that no answer waits for the issuer: until it is read, the documents name no endpoints.
+   */
   static final class Issuer {
     private final String issuerUri;
+    private final java.util.concurrent.atomic.AtomicBoolean fetching = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile JsonNode discovered;
     private volatile long retryAfter;
 
@@ -60,9 +64,15 @@ class SmartConfiguration {
     }
 
     JsonNode discovery() {
-      if (issuerUri == null || discovered != null || System.currentTimeMillis() < retryAfter) {
-        return discovered;
+      if (issuerUri != null && discovered == null && System.currentTimeMillis() >= retryAfter && fetching.compareAndSet(false, true)) {
+        Thread t = new Thread(this::fetch, "issuer-discovery");
+        t.setDaemon(true);
+        t.start();
       }
+      return discovered;
+    }
+
+    private void fetch() {
       try {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpResponse<String> r =
@@ -73,17 +83,20 @@ class SmartConfiguration {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() == 200) {
           discovered = JSON.readTree(r.body());
-          return discovered;
+          return;
         }
-        log.warn("The issuer's discovery document {} answered {}", issuerUri, r.statusCode());
+        log.warn("The issuer's discovery document at {} answered {}", issuerUri, r.statusCode());
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
         log.warn("The issuer's discovery document at {} could not be read: {}", issuerUri, e.toString());
+      } finally {
+        if (discovered == null) {
+          retryAfter = System.currentTimeMillis() + 60_000;
+        }
+        fetching.set(false);
       }
-      retryAfter = System.currentTimeMillis() + 60_000;
-      return null;
     }
 
     String endpoint(String name) {
@@ -94,7 +107,9 @@ class SmartConfiguration {
 
   @Bean
   Issuer issuer(OAuth2ResourceServerProperties properties) {
-    return new Issuer(properties.getJwt().getIssuerUri());
+    Issuer issuer = new Issuer(properties.getJwt().getIssuerUri());
+    issuer.discovery();
+    return issuer;
   }
 
   /** The SMART configuration document. */
