@@ -10,13 +10,13 @@ import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBea
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -49,14 +49,18 @@ class SecurityConfig {
   WebSecurityCustomizer openFamilies(OpenEndpoints open) {
     // Tomcat and the server already refuse malformed requests with an OperationOutcome; the firewall keeps its checks
     // of the path (encoded slashes, "..", ";") and leaves header and parameter values to them, so a strange parameter
-    // is answered by the server (400) instead of failing inside HAPI.
+    // is answered by the server (400) instead of failing inside HAPI. A path it refuses is a 400, not an exception.
     StrictHttpFirewall firewall = new StrictHttpFirewall();
     firewall.setAllowedHeaderNames(name -> true);
     firewall.setAllowedHeaderValues(value -> true);
     firewall.setAllowedParameterNames(name -> true);
     firewall.setAllowedParameterValues(value -> true);
     RequestMatcher openRequests = open::isOpen;
-    return web -> web.httpFirewall(firewall).ignoring().requestMatchers(openRequests);
+    return web ->
+        web.httpFirewall(firewall)
+            .requestRejectedHandler(new HttpStatusRequestRejectedHandler())
+            .ignoring()
+            .requestMatchers(openRequests);
   }
 
   @Bean
@@ -72,7 +76,7 @@ class SecurityConfig {
         .headers(h -> h.cacheControl(c -> c.disable()))
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers(HttpMethod.POST, "/fhir", "/fhir/")
+                a.requestMatchers(SecurityConfig::bundlePost)
                     .permitAll() // transaction and batch: each entry is judged by the store's access check
                     .anyRequest()
                     .authenticated())
@@ -83,6 +87,15 @@ class SecurityConfig {
                     .accessDeniedHandler(responses.accessDenied()))
         .exceptionHandling(e -> e.authenticationEntryPoint(responses.entryPoint()).accessDeniedHandler(responses.accessDenied()));
     return http.build();
+  }
+
+  /**
+   * {@code POST /fhir}, read from the container's resolved path as {@link OpenEndpoints} reads every path (Spring's
+   * path patterns fail on a request path such as {@code //fhir//x} that does not begin with its servlet's path).
+   */
+  private static boolean bundlePost(jakarta.servlet.http.HttpServletRequest request) {
+    String path = OpenEndpoints.path(request);
+    return "POST".equals(request.getMethod()) && (path.equals("/fhir") || path.equals("/fhir/"));
   }
 
   /** Spring Security's filter, in front of everything but the request id, HEAD, request checks, size limit and CORS. */
