@@ -1,9 +1,11 @@
 # Sourced by run.sh and validate.sh: builds the jar when the sources are newer, and runs the server the way the
-# Docker image does (Spring Boot's extracted layout, docker/jvm.options), from a copy, so that a rebuild while
-# a benchmark runs cannot pull classes from under it.
-# After start_server: server_pid, start_ns; stop_server runs on exit.
+# Docker image does (Spring Boot's extracted layout, docker/jvm.options, a class-data sharing archive written by
+# docker/cds-archive.sh), from a copy, so that a rebuild while a benchmark runs cannot pull classes from under it.
+# The copy and its archive are kept in $TMPDIR for the next run of the same jar. BENCH_CDS=off: no archive.
+# After start_server: server_pid, start_ns; stop_server runs on exit (and bench_scratch, if set, is removed).
 
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+jvm_opts=${BENCH_JVM_OPTS:-@$bench_root/docker/jvm.options}
 
 build_jar() {
   local jar
@@ -35,27 +37,45 @@ curl_auth() {
   if [ -n "${BENCH_TOKEN:-}" ]; then curl -H "Authorization: Bearer $BENCH_TOKEN" "$@"; else curl "$@"; fi
 }
 
+# prepare_server: the extracted copy of the current jar (and its archive), in server_dir and server_jar
+prepare_server() {
+  local jar key
+  jar=$(build_jar)
+  key=$( (sha1sum "$jar"; echo "$jvm_opts"; cat "$bench_root/docker/jvm.options") | sha1sum | cut -c1-12)
+  server_dir="${TMPDIR:-/tmp}/psychcode-bench-server-$key"
+  server_jar=$(basename "$jar")
+  if [ ! -f "$server_dir/$server_jar" ]; then
+    rm -rf "$server_dir"
+    java -Djarmode=tools -jar "$jar" extract --destination "$server_dir" >/dev/null
+  fi
+  cds_opts=
+  if [ "${BENCH_CDS:-on}" != off ]; then
+    if [ ! -f "$server_dir/server.jsa" ]; then
+      echo "writing the class-data sharing archive (one training start)..." >&2
+      local options=$server_dir/jvm.options
+      echo "$jvm_opts" | tr ' ' '\n' | sed 's/^@//' | while read -r o; do [ -f "$o" ] && cat "$o" || echo "$o"; done >"$options"
+      "$bench_root/docker/cds-archive.sh" "$server_dir" "$server_jar" "$options" "${BENCH_PORT:-18999}" >&2
+    fi
+    cds_opts="-XX:SharedArchiveFile=$server_dir/server.jsa"
+  fi
+}
+
 # start_server PORT LOG [server arguments...]
 start_server() {
   local port=$1 log=$2
   shift 2
   set -- "$@" ${bench_security_args[@]+"${bench_security_args[@]}"}
-  local jar
-  jar=$(build_jar)
-  server_dir=$(mktemp -d)
-  java -Djarmode=tools -jar "$jar" extract --destination "$server_dir" >/dev/null
-  jvm_opts=${BENCH_JVM_OPTS:-@$bench_root/docker/jvm.options}
+  [ -n "${server_dir:-}" ] || prepare_server
   start_ns=$(date +%s%N)
   # shellcheck disable=SC2086
-  java $jvm_opts -jar "$server_dir/$(basename "$jar")" --server.port="$port" "$@" ${BENCH_SERVER_ARGS:-} >"$log" 2>&1 &
+  java $jvm_opts $cds_opts -jar "$server_dir/$server_jar" --server.port="$port" "$@" ${BENCH_SERVER_ARGS:-} >"$log" 2>&1 &
   server_pid=$!
-  trap stop_server EXIT
+  trap 'stop_server; rm -rf ${bench_scratch:-} ${bench_keys:-}' EXIT
 }
 
 stop_server() {
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  rm -rf "$server_dir" ${bench_scratch:-}
 }
 
 # wait_for URL LOG: polls until the URL answers 2xx; prints the milliseconds since start_server
@@ -67,9 +87,33 @@ wait_for() {
   echo $(( ($(date +%s%N) - start_ns) / 1000000 ))
 }
 
+# cpu_seconds: user + system CPU time the server has used so far
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$server_pid/stat"
+}
+
+# ready_starts N PORT LOG: starts the server N times, each until /actuator/health/readiness reports ready, and
+# sets ready_line: each start's wall time and CPU time to readiness, their medians, and the load average around
+# them (not printed from a subshell, whose exit would run start_server's trap)
+ready_starts() {
+  local n=$1 port=$2 log=$3 i walls="" cpus="" load_start
+  load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+  for ((i = 1; i <= n; i++)); do
+    start_server "$port" "$log"
+    walls="$walls $(wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log")"
+    cpus="$cpus $(cpu_seconds)"
+    stop_server
+  done
+  ready_line="ready (java -jar to /actuator/health/readiness UP), $n starts: median $(median $walls) ms wall, $(median $cpus) s CPU (each: wall${walls} ms; CPU${cpus} s); load average before: $load_start, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
 machine() {
   echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB; java: $(java -version 2>&1 | head -n1)"
-  echo "jvm options: $jvm_opts${BENCH_SERVER_ARGS:+; server arguments: $BENCH_SERVER_ARGS}; security: ${BENCH_SECURITY:-off}; load average before start: $load_before"
+  echo "jvm options: $jvm_opts${cds_opts:+ $cds_opts}${BENCH_SERVER_ARGS:+; server arguments: $BENCH_SERVER_ARGS}; security: ${BENCH_SECURITY:-off}; load average before start: $load_before"
 }
 
 resident_memory() {

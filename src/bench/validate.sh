@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks Bundle/$validate as clients see it, every request a visit never posted before: start-up until the
-# port opens and until the server reports ready (the validator warm), the first requests once ready, throughput and latency of
-# 6-resource visit Bundles from 1 and 16 clients (wrk), the cost of a 5-entry against a 1,000-entry Bundle,
-# and the resident memory.
+# Benchmarks Bundle/$validate as clients see it, every request a visit never posted before: the time from java -jar
+# until the server reports ready (the validator warm; median of BENCH_STARTS starts, 5), then on one more start the
+# first requests once ready, throughput and latency of 6-resource visit Bundles from 1 and 16 clients (wrk), the
+# cost of a 5-entry against a 1,000-entry Bundle, and the resident memory after that load.
 # Usage: src/bench/validate.sh [SECONDS_PER_SCENARIO]
 # Needs wrk on the PATH (Debian: apt-get install wrk) and a JDK. JVM options: BENCH_JVM_OPTS (default: the
-# server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS.
+# server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS; BENCH_CDS=off
+# to start without the class-data sharing archive; BENCH_PORT (18081).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server.sh"
@@ -18,12 +19,15 @@ base="http://127.0.0.1:$port/fhir"
 bench_scratch=$(mktemp -d)
 visits=$bench_scratch
 java "$here/VisitBench.java" files "$visits" 100
+prepare_server
+ready_starts "${BENCH_STARTS:-5}" "$port" "$log"
 start_server "$port" "$log"
 open_ms=$(wait_for "$base/metadata" "$log")
 ready_ms=$(wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log")
 
 machine
-echo "start-up until the port opens: ${open_ms} ms; until ready, the validator warm (/actuator/health/readiness): ${ready_ms} ms ($(grep -o 'Validation warm:.*' "$log" | head -n1; grep -o 'HTTP path warm:.*' "$log" | head -n1))"
+echo "$ready_line"
+echo "the start that is loaded: the port opens after ${open_ms} ms, ready after ${ready_ms} ms ($(grep -o 'Validation warm:.*' "$log" | head -n1; grep -o 'HTTP path warm:.*' "$log" | head -n1))"
 first_ms=$(for f in "$visits"/visit-*.json; do
   curl -s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/fhir+json' --data-binary @"$f" "$base/Bundle/\$validate"
 done | awk '{printf "%.1f\n", $1 * 1000}')

@@ -43,11 +43,12 @@ public class WarmUps implements DisposableBean {
   }
 
   public void requestFinished() {
+    lastRequestNanos = System.nanoTime();
     serving.decrementAndGet();
   }
 
   /**
-   * Waits while client requests are being served or one came in the last {@value #QUIET_NANOS} ns (under load
+   * Waits while client requests are being served or one ended in the last {@value #QUIET_NANOS} ns (under load
    * there are gaps between requests too short to fill with warm-up work), but not past {@code deadlineNanos}
    * (a {@link System#nanoTime} value). Answers whether the deadline is still ahead.
    */

@@ -2,6 +2,7 @@ package org.psychcode.fhir.config;
 
 import org.psychcode.fhir.rest.AnswerCacheFilter;
 import org.psychcode.fhir.rest.AnswerCacheProperties;
+import org.psychcode.fhir.rest.OperationDefinitions;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -16,10 +17,10 @@ class AnswerCacheConfig {
 
   @Bean
   FilterRegistrationBean<AnswerCacheFilter> answerCacheFilter(
-      TerminologyRegistry registry, AnswerCacheProperties properties) {
+      TerminologyRegistry registry, OperationDefinitions operations, AnswerCacheProperties properties) {
     FilterRegistrationBean<AnswerCacheFilter> registration =
         new FilterRegistrationBean<>(
-            new AnswerCacheFilter(registry, properties.maxMegabytes() * 1024L * 1024L));
+            new AnswerCacheFilter(registry, operations.all(), properties.maxMegabytes() * 1024L * 1024L));
     registration.addUrlPatterns("/fhir/*");
     // after the HEAD filter, CORS (which adds its headers to every answer, stored ones too) and the request
     // size limit

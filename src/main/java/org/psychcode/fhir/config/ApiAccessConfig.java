@@ -4,10 +4,18 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
+import ca.uhn.fhir.rest.server.ResourceBinding;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.method.BaseMethodBinding;
+import ca.uhn.fhir.rest.server.method.OperationMethodBinding;
+import ca.uhn.fhir.rest.server.method.ResourceParameter;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -37,8 +45,9 @@ class ApiAccessConfig {
   }
 
   /**
-   * HAPI's OpenAPI interceptor, created on the first request for the documentation: it builds a FhirContext of its
-   * own, which would otherwise cost every start-up a second.
+   * HAPI's OpenAPI interceptor ({@link ServedApi}), created on the first request for the documentation: it builds a
+   * FhirContext of its own, which would otherwise cost every start-up a second. {@code /fhir/swagger-ui} without
+   * its slash is sent on to {@code /fhir/swagger-ui/}, where the page's relative links work.
    */
   @Interceptor
   static final class ApiDocs {
@@ -52,21 +61,90 @@ class ApiAccessConfig {
       if (path == null || !(path.startsWith("api-docs") || path.startsWith("swagger-ui"))) {
         return true;
       }
-      return delegate().serveSwaggerUi(request, response, details);
+      if (path.equals("swagger-ui")) {
+        String query = request.getQueryString();
+        response.sendRedirect(request.getRequestURI() + "/" + (query == null ? "" : "?" + query));
+        return false;
+      }
+      return delegate(details.getServer()).serveSwaggerUi(request, response, details);
     }
 
-    private OpenApiInterceptor delegate() {
+    private OpenApiInterceptor delegate(RestfulServer server) {
       OpenApiInterceptor d = delegate;
       if (d == null) {
         synchronized (this) {
           d = delegate;
           if (d == null) {
-            d = new OpenApiInterceptor();
+            d = new ServedApi(server);
             delegate = d;
           }
         }
       }
       return d;
+    }
+  }
+
+  /**
+   * HAPI's OpenAPI description, without HAPI's banner, and holding only what the server serves: HAPI writes a GET
+   * and a POST for every operation at every level its CapabilityStatement names, and the server's own method
+   * bindings say which of them exist (an operation that is not idempotent, or whose input is a resource in the
+   * body, takes no GET; an operation bound at the type level only has no instance path). As providers are added,
+   * the description follows them.
+   */
+  static final class ServedApi extends OpenApiInterceptor {
+
+    private final RestfulServer server;
+
+    ServedApi(RestfulServer server) {
+      this.server = server;
+      setBannerImage(null);
+    }
+
+    @Override
+    protected OpenAPI generateOpenApi(ServletRequestDetails details) {
+      OpenAPI api = super.generateOpenApi(details);
+      api.getPaths().entrySet().removeIf(e -> !keep(e.getKey(), e.getValue()));
+      return api;
+    }
+
+    private boolean keep(String path, PathItem item) {
+      String[] parts = path.substring(1).split("/");
+      String last = parts[parts.length - 1];
+      if (!last.startsWith("$")) {
+        return true;
+      }
+      String type = parts.length > 1 ? parts[0] : null;
+      boolean instance = parts.length > 2;
+      List<OperationMethodBinding> bindings = operations(type, last).stream()
+          .filter(b -> type == null ? b.isCanOperateAtServerLevel() : instance ? b.isCanOperateAtInstanceLevel() : b.isCanOperateAtTypeLevel())
+          .toList();
+      if (bindings.stream().noneMatch(ServedApi::answersGet)) {
+        item.setGet(null);
+      }
+      return !bindings.isEmpty() && !item.readOperations().isEmpty();
+    }
+
+    /** Idempotent, and not bound to a body (as $validate's resource is): a GET can carry all it needs. */
+    private static boolean answersGet(OperationMethodBinding binding) {
+      return binding.isIdempotent() && binding.getParameters().stream().noneMatch(ResourceParameter.class::isInstance);
+    }
+
+    private List<OperationMethodBinding> operations(String type, String name) {
+      List<BaseMethodBinding> candidates = new ArrayList<>();
+      if (type == null) {
+        candidates.addAll(server.getServerBindings());
+      } else {
+        for (ResourceBinding binding : server.getResourceBindings()) {
+          if (type.equals(binding.getResourceName())) {
+            candidates.addAll(binding.getMethodBindings());
+          }
+        }
+      }
+      return candidates.stream()
+          .filter(OperationMethodBinding.class::isInstance)
+          .map(OperationMethodBinding.class::cast)
+          .filter(b -> name.equals(b.getName()))
+          .toList();
     }
   }
 

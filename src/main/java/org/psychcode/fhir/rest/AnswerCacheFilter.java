@@ -17,7 +17,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -28,13 +30,13 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * so the key is the normalized request (method, path, sorted query, the headers that shape the answer, the
  * body) plus {@link TerminologyRegistry#contentVersion()}. Each stored answer carries an {@code ETag}; a
  * matching {@code If-None-Match} gets a 304. Requests that bring their own terminology ({@code tx-resource})
- * or that cannot be keyed exactly go the normal way.
+ * or that cannot be keyed exactly go the normal way. Which operations are served so is read from their
+ * OperationDefinitions: those that change nothing ({@code affectsState = false}) on the terminology resources.
  */
 public final class AnswerCacheFilter extends OncePerRequestFilter {
 
-  private static final Pattern CACHEABLE =
-      Pattern.compile(
-          "/fhir/(CodeSystem|ValueSet|ConceptMap)(/[A-Za-z0-9\\-.]{1,64})?/\\$(validate-code|lookup|expand|subsumes|translate)");
+  /** The resource types whose operations answer from the terminology alone, and so from its content version. */
+  private static final Set<String> TERMINOLOGY_TYPES = Set.of("CodeSystem", "ValueSet", "ConceptMap");
   private static final byte[] TX_RESOURCE = "tx-resource".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_BODY = 64 * 1024;
   private static final String[] KEY_HEADERS = {
@@ -42,10 +44,12 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
     "X-Forwarded-Prefix", "Forwarded"
   };
 
+  private final Pattern cacheable;
   private final Cache<String, Answer> answers;
   private final String contentVersion;
 
-  public AnswerCacheFilter(TerminologyRegistry registry, long maxBytes) {
+  public AnswerCacheFilter(TerminologyRegistry registry, List<OperationDefinition> operations, long maxBytes) {
+    this.cacheable = cacheable(operations);
     this.contentVersion = registry.contentVersion();
     this.answers =
         Caffeine.newBuilder()
@@ -56,11 +60,28 @@ public final class AnswerCacheFilter extends OncePerRequestFilter {
 
   record Answer(int status, String contentType, byte[] body, String etag) {}
 
+  /** The paths of the terminology operations that change nothing, at the levels each is defined on. */
+  static Pattern cacheable(List<OperationDefinition> operations) {
+    List<String> paths = new ArrayList<>();
+    for (OperationDefinition od : operations) {
+      if (od.getAffectsState() || od.getResource().isEmpty()
+          || !od.getResource().stream().allMatch(r -> TERMINOLOGY_TYPES.contains(r.getValue()))) {
+        continue;
+      }
+      String types = String.join("|", od.getResource().stream().map(r -> r.getValue()).toList());
+      String id = od.getInstance() ? (od.getType() ? "(/[A-Za-z0-9\\-.]{1,64})?" : "/[A-Za-z0-9\\-.]{1,64}") : "";
+      if (od.getType() || od.getInstance()) {
+        paths.add("/fhir/(" + types + ")" + id + "/\\$" + Pattern.quote(od.getCode()));
+      }
+    }
+    return Pattern.compile(paths.isEmpty() ? "(?!)" : String.join("|", paths));
+  }
+
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String method = request.getMethod();
     return !("GET".equals(method) || "POST".equals(method))
-        || !CACHEABLE.matcher(request.getRequestURI()).matches();
+        || !cacheable.matcher(request.getRequestURI()).matches();
   }
 
   @Override

@@ -19,36 +19,25 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.psychcode.fhir.store.StoredTypes;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.stereotype.Component;
 
 /**
  * HAPI's CapabilityStatement provider, serving the authored OperationDefinitions under their own ids
  * ({@code OperationDefinition/CodeSystem-lookup}, ...) instead of the ones HAPI would generate from the method
- * signatures; the OpenAPI description reads them from here too. Installed on the FHIR servlet when Spring creates
+ * signatures; the OpenAPI description reads them from here too. Installed on the FHIR servlet before Tomcat starts
  * it.
  */
 @Component
-class CapabilityStatementProvider implements BeanPostProcessor {
+class CapabilityStatementProvider {
 
-  private final OperationDefinitions definitions;
-  private final StructureDefinitionResourceProvider profiles;
-  private final StoredTypes stored;
-
-  CapabilityStatementProvider(OperationDefinitions definitions, StructureDefinitionResourceProvider profiles, StoredTypes stored) {
-    this.definitions = definitions;
-    this.profiles = profiles;
-    this.stored = stored;
-  }
-
-  @Override
-  public Object postProcessAfterInitialization(Object bean, String name) {
-    if (bean instanceof ServletRegistrationBean<?> registration
-        && registration.getServlet() instanceof RestfulServer server) {
-      server.setServerConformanceProvider(new Provider(server, definitions, profiles, stored));
-    }
-    return bean;
+  CapabilityStatementProvider(
+      ServletRegistrationBean<RestfulServer> fhirServlet,
+      OperationDefinitions definitions,
+      StructureDefinitionResourceProvider profiles,
+      StoredTypes stored) {
+    RestfulServer server = fhirServlet.getServlet();
+    server.setServerConformanceProvider(new Provider(server, definitions, profiles, stored));
   }
 
   static final class Provider extends ServerCapabilityStatementProvider {

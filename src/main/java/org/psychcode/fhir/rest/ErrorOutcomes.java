@@ -19,14 +19,13 @@ public final class ErrorOutcomes {
 
   /** An OperationOutcome for {@code status}, encoded as FHIR JSON. */
   public static String json(int status) {
-    String text = sentence(status);
+    return json(issueType(status), sentence(status));
+  }
+
+  /** An OperationOutcome with one error issue of this type and sentence, encoded as FHIR JSON. */
+  static String json(IssueType type, String text) {
     OperationOutcome oo = new OperationOutcome();
-    oo.addIssue()
-        .setSeverity(IssueSeverity.ERROR)
-        .setCode(issueType(status))
-        .setDiagnostics(text)
-        .getDetails()
-        .setText(text);
+    oo.addIssue().setSeverity(IssueSeverity.ERROR).setCode(type).setDiagnostics(text).getDetails().setText(text);
     return FhirContext.forR4Cached().newJsonParser().encodeResourceToString(oo);
   }
 

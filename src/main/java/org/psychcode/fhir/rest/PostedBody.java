@@ -49,9 +49,9 @@ final class PostedBody {
 
   /**
    * Why XML cannot be read as FHIR before any parser reads it, or null: a DOCTYPE before the root (HAPI's parser reads
-   * one whose entities are declared but not used, and DESIGN refuses XML with entities), or a root outside FHIR's
-   * namespace (HAPI's parser reads any namespace). XML that is not well-formed is left to HAPI's parser, which says
-   * where it fails.
+   * one whose entities are declared but not used, and DESIGN refuses XML with entities), a root outside FHIR's
+   * namespace (HAPI's parser reads any namespace), or XML that cannot be read up to its root element (a check that
+   * cannot be made must not let the body through).
    */
   static String xmlRefusal(String body) {
     try {
@@ -73,7 +73,7 @@ final class PostedBody {
         r.close();
       }
     } catch (XMLStreamException e) {
-      return null;
+      return "The XML body cannot be read: " + e.getMessage();
     }
   }
 

@@ -6,7 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,10 +20,6 @@ public class RequestBodyErrors {
 
   @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
   public BaseServerResponseException whileReadingTheBody(RequestDetails request, Throwable exception) {
-    if (exception instanceof InvalidRequestException e && e.getMessage() != null && e.getMessage().startsWith("HAPI-0449")) {
-      // a body whose Content-Type is not FHIR's (text/plain, form data): 415, as the terminology operations answer
-      return new UnclassifiedServerFailureException(415, e.getMessage());
-    }
     if (!(exception instanceof RuntimeException) || exception instanceof BaseServerResponseException || !thrownWhileParsingTheBody(exception)) {
       return null;
     }

@@ -21,11 +21,11 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationDefinition.OperationParameterUse;
 import org.hl7.fhir.r4.model.TerminologyCapabilities;
 import org.hl7.fhir.r4.model.TerminologyCapabilities.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.TerminologyCapabilities.TerminologyCapabilitiesCodeSystemComponent;
 import org.psychcode.fhir.terminology.CodeSystemIndex;
-import org.psychcode.fhir.terminology.OperationParameters;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
@@ -78,6 +78,7 @@ class TerminologyMetadata {
     cs.getInstantiates().clear();
     cs.addInstantiates("http://hl7.org/fhir/CapabilityStatement/terminology-server");
     cs.getSoftware().setName("PsychCode FHIR Server").setVersion(version).setReleaseDate(released);
+    cs.getImplementation().setDescription("PsychCode FHIR Server: behavioral-health CPT terminology and visit validation");
     cs.getFormat().clear();
     cs.addFormat("application/fhir+json");
     cs.addFormat("application/fhir+xml");
@@ -149,10 +150,11 @@ class TerminologyMetadata {
       }
     }
     tc.getExpansion().setHierarchical(true).setPaging(true).setIncomplete(false);
-    tc.getExpansion().addParameter().setName("tx-resource");
-    for (String name : OperationParameters.EXPAND.names().stream().sorted().toList()) {
-      tc.getExpansion().addParameter().setName(name);
-    }
+    operations.byId("ValueSet-expand").ifPresent(od -> od.getParameter().stream()
+        .filter(p -> p.getUse() == OperationParameterUse.IN && !"0".equals(p.getMax()))
+        .map(p -> p.getName())
+        .sorted()
+        .forEach(name -> tc.getExpansion().addParameter().setName(name)));
     tc.getExpansion().setTextFilter("Matches words of the code, display and designations that start with the text");
     tc.getValidateCode().setTranslations(false);
     tc.getTranslation().setNeedsMap(false);

@@ -58,19 +58,15 @@ class TerminologyRequests {
     return TxRequest.fromQuery(query(rd), lang);
   }
 
-  /** The resource a POST carries, parsed leniently; {@code null} for a form post or an empty body. */
+  /** The resource a POST carries, parsed leniently; {@code null} for an empty body. */
   IBaseResource body(RequestDetails rd) {
-    String contentType = rd.getHeader("Content-Type");
-    if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-      return null;
-    }
     byte[] bytes = rd.loadRequestContents();
     if (bytes == null || bytes.length == 0) {
       return null;
     }
     EncodingEnum encoding = RestfulServerUtils.determineRequestEncodingNoDefault(rd);
     if (encoding == null) {
-      throw unsupportedMediaType(contentType);
+      throw RequestChecks.unsupportedMediaType(rd.getHeader("Content-Type"));
     }
     IParser parser = encoding.newParser(ctx);
     parser.setParserErrorHandler(LENIENT);
@@ -79,16 +75,6 @@ class TerminologyRequests {
     } catch (DataFormatException e) {
       throw invalid("The request body is not a valid FHIR resource: " + e.getMessage());
     }
-  }
-
-  private static BaseServerResponseException unsupportedMediaType(String contentType) {
-    String message =
-        "The Content-Type "
-            + (contentType == null ? "(none)" : "'" + contentType + "'")
-            + " is not a FHIR content type: send application/fhir+json or application/fhir+xml";
-    BaseServerResponseException e = BaseServerResponseException.newInstance(415, message);
-    e.setOperationOutcome(outcome(OperationOutcome.IssueType.NOTSUPPORTED, message));
-    return e;
   }
 
   static Map<String, String[]> query(RequestDetails rd) {

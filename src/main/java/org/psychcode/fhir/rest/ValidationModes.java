@@ -5,13 +5,13 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.springframework.stereotype.Component;
 
 /**
  * FHIR's {@code $validate} knows four modes; HAPI's binding knows create, update and delete. A
  * {@code mode=profile} in the URL is taken off the request before HAPI binds it and remembered, so the
- * provider sees it; it requires the {@code profile} parameter.
+ * provider sees it (and refuses it without the {@code profile} parameter: a refusal thrown here, in an interceptor,
+ * would be logged by HAPI as an error with its stack trace).
  */
 @Component
 @Interceptor
@@ -24,10 +24,6 @@ public class ValidationModes {
     String[] mode = request.getParameters().get("mode");
     if (mode == null || mode.length != 1 || !"profile".equals(mode[0]) || !"$validate".equals(request.getOperation())) {
       return true;
-    }
-    String[] profile = request.getParameters().get("profile");
-    if (profile == null || profile.length == 0 || profile[0].isBlank()) {
-      throw new InvalidRequestException("$validate with mode=profile needs the profile parameter.");
     }
     request.removeParameter("mode");
     request.getUserData().put(KEY, "profile");

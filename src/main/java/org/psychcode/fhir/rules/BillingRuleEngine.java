@@ -52,7 +52,8 @@ public final class BillingRuleEngine {
             new TelehealthMismatchRule(book),
             new ProviderScopeRule(book),
             new DiagnosisMissingRule(),
-            new DiagnosisNotBehavioralRule()),
+            new DiagnosisNotBehavioralRule(book),
+            new DiagnosisNotBillableRule(book)),
         catalog);
   }
 

@@ -13,12 +13,13 @@ import java.util.Set;
 import org.psychcode.fhir.terminology.CodeSystemIndex;
 import org.psychcode.fhir.terminology.IndexedConcept;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
+import org.psychcode.fhir.terminology.TerminologyService;
 
 /**
  * The billing view of the published terminology: every CPT and HCPCS concept as a {@link BillingCode},
- * the time families, and the place-of-service, taxonomy and session-type facts the rules need. Built once
- * from {@link TerminologyRegistry} at start-up so a rule's look-up is a hash-map read; nothing here is
- * written in Java that the terminology files already say.
+ * the time families, the place-of-service, taxonomy and session-type facts the rules need, and the
+ * {@link Diagnoses}. Built once from the terminology engine at start-up so a rule's look-up is a hash-map read;
+ * nothing here is written in Java that the terminology files already say.
  */
 public final class CodeBook {
 
@@ -28,13 +29,16 @@ public final class CodeBook {
   private final Map<String, IndexedConcept> taxonomies;
   private final Map<String, IndexedConcept> sessionTypes;
   private final Map<String, List<BillingCode>> perUnitAddOns;
+  private final Diagnoses diagnoses;
 
   private CodeBook(
       Map<String, BillingCode> procedures,
       Map<String, IndexedConcept> places,
       Map<String, IndexedConcept> taxonomies,
-      Map<String, IndexedConcept> sessionTypes) {
+      Map<String, IndexedConcept> sessionTypes,
+      Diagnoses diagnoses) {
     this.procedures = procedures;
+    this.diagnoses = diagnoses;
     this.places = places;
     this.taxonomies = taxonomies;
     this.sessionTypes = sessionTypes;
@@ -50,7 +54,8 @@ public final class CodeBook {
     this.perUnitAddOns = addOns;
   }
 
-  public static CodeBook from(TerminologyRegistry registry) {
+  public static CodeBook from(TerminologyService terminology) {
+    TerminologyRegistry registry = terminology.registry();
     Map<String, BillingCode> procedures = new HashMap<>();
     for (String system : List.of(Systems.CPT, Systems.HCPCS)) {
       registry
@@ -61,7 +66,8 @@ public final class CodeBook {
         Map.copyOf(procedures),
         concepts(registry.codeSystem(Systems.PLACE_OF_SERVICE)),
         concepts(registry.codeSystem(Systems.NUCC)),
-        concepts(registry.codeSystem(Systems.SESSION_TYPE)));
+        concepts(registry.codeSystem(Systems.SESSION_TYPE)),
+        Diagnoses.from(terminology));
   }
 
   private static Map<String, IndexedConcept> concepts(Optional<CodeSystemIndex> cs) {
@@ -249,6 +255,10 @@ public final class CodeBook {
         .sorted()
         .forEach(result::add);
     return result;
+  }
+
+  public Diagnoses diagnoses() {
+    return diagnoses;
   }
 
   /**

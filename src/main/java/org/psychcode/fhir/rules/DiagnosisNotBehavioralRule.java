@@ -4,19 +4,19 @@ import java.util.Optional;
 
 /**
  * {@code diagnosis-not-behavioral}: a claim bills a psychiatric service (a code with a {@code session-type}:
- * individual, family, group, crisis psychotherapy or a diagnostic evaluation) and none of its diagnoses is
- * in ICD-10-CM chapter 5 (F01-F99). Codes without a session type are not held to it: health-behavior
- * assessment and intervention (96156-96171) is billed under the physical condition it addresses, testing
- * often under a neurological one, screening under a Z code. A claim with a diagnosis that cannot be read (a
- * reference to nothing) is not judged.
+ * individual, family, group, crisis psychotherapy or a diagnostic evaluation) and none of its diagnoses is a
+ * mental or behavioral diagnosis, a billable ICD-10-CM chapter 5 code ({@link Diagnoses#isBehavioral}). Codes
+ * without a session type are not held to it: health-behavior assessment and intervention (96156-96171) is billed
+ * under the physical condition it addresses, testing often under a neurological one, screening under a Z code. A
+ * claim with a diagnosis that cannot be read (a reference to nothing) is not judged, nor one whose chapter 5
+ * diagnosis is not billable: {@code diagnosis-not-billable} reports that one.
  */
-final class DiagnosisNotBehavioralRule implements BillingRule {
+final class DiagnosisNotBehavioralRule extends CodeBookRule {
 
   static final String ID = "diagnosis-not-behavioral";
 
-  @Override
-  public String id() {
-    return ID;
+  DiagnosisNotBehavioralRule(CodeBook book) {
+    super(ID, book);
   }
 
   @Override
@@ -27,7 +27,10 @@ final class DiagnosisNotBehavioralRule implements BillingRule {
       }
       Optional<BilledLine> behavioral =
           claim.lines().stream().filter(l -> l.published().filter(c -> c.sessionType().isPresent()).isPresent()).findFirst();
-      if (behavioral.isEmpty() || claim.diagnoses().stream().anyMatch(Lines::isBehavioralDiagnosis)) {
+      Diagnoses diagnoses = book.diagnoses();
+      if (behavioral.isEmpty()
+          || claim.diagnoses().stream()
+              .anyMatch(d -> diagnoses.isBehavioral(d.system(), d.code()) || diagnoses.unbillable(d.system(), d.code()).isPresent())) {
         continue;
       }
       String listed =

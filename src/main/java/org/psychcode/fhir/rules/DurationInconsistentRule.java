@@ -20,8 +20,8 @@ final class DurationInconsistentRule implements BillingRule {
       if (enc.lengthMinutes().isEmpty() || enc.periodMinutes().isEmpty()) {
         continue;
       }
-      double length = enc.lengthMinutes().getAsDouble();
-      double period = enc.periodMinutes().getAsDouble();
+      double length = Lines.whole(enc.lengthMinutes().getAsDouble());
+      double period = Lines.whole(enc.periodMinutes().getAsDouble());
       if (Math.abs(length - period) > TOLERANCE_MINUTES) {
         findings.add(
             ID,

@@ -6,12 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 
 /** Shared reading of lines: what else was billed on the same date, which time a line is held against. */
 final class Lines {
-
-  private static final Pattern CHAPTER_5 = Pattern.compile("F(0[1-9]|[1-9][0-9]).*");
 
   private Lines() {}
 
@@ -129,25 +126,16 @@ final class Lines {
     return code == null || !code.addOn() || sameDate.stream().noneMatch(o -> code.primaryCodes().contains(o.code()));
   }
 
-  static boolean isBehavioralDiagnosis(Coded diagnosis) {
-    return Systems.isIcd10Cm(diagnosis.system())
-        && diagnosis.code() != null
-        && CHAPTER_5.matcher(diagnosis.code().trim().toUpperCase(java.util.Locale.ROOT)).matches();
-  }
-
-  /** "50", "15.5". */
+  /** "50" for 50.98 minutes: a sentence counts time as the rules do, in whole minutes ({@link #whole}). */
   static String minutesText(double minutes) {
-    if (minutes == Math.rint(minutes)) {
-      return Long.toString((long) minutes);
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f", minutes);
+    return Long.toString((long) whole(minutes));
   }
 
-  /** "A 50-minute individual session", "A 20-minute session". */
+  /** "A 50-minute individual session", "An 18-minute session", in whole minutes. */
   static String session(double minutes, BillingCode code) {
     String kind = code.sessionType().map(s -> s + " ").orElse("");
     String number = minutesText(minutes);
-    boolean vowelSound = number.startsWith("8") || number.equals("11") || number.equals("18") || number.startsWith("11.") || number.startsWith("18.");
+    boolean vowelSound = number.startsWith("8") || number.equals("11") || number.equals("18");
     return (vowelSound ? "An " : "A ") + number + "-minute " + kind + "session";
   }
 

@@ -1,6 +1,6 @@
 package org.psychcode.fhir.rules;
 
-/** The code-system URLs the billing rules read, as the public contract names them. */
+/** The code-system (and value-set) URLs the billing rules read, as the public contract names them. */
 public final class Systems {
 
   public static final String CPT = "http://www.ama-assn.org/go/cpt";
@@ -14,6 +14,9 @@ public final class Systems {
   public static final String BILLING_RULE = "http://psychcode.org/fhir/CodeSystem/billing-rule";
   public static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
   public static final String UCUM = "http://unitsofmeasure.org";
+
+  /** The billable ICD-10-CM chapter 5 codes: what counts as a mental or behavioral diagnosis on a claim. */
+  public static final String BEHAVIORAL_DIAGNOSES = "http://psychcode.org/fhir/ValueSet/mental-behavioral-diagnoses";
 
   private Systems() {}
 

@@ -12,13 +12,15 @@ import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 final class BatchValidateOperation {
 
   private final ValidateCodeOperation validate;
+  private final OperationParameters parameters;
 
-  BatchValidateOperation(ValidateCodeOperation validate) {
+  BatchValidateOperation(ValidateCodeOperation validate, OperationParameters parameters) {
     this.validate = validate;
+    this.parameters = parameters;
   }
 
   Parameters batch(TxRequest req) {
-    OperationParameters.BATCH_VALIDATE_CODE.check(req);
+    parameters.check(req);
     Parameters out = new Parameters();
     boolean any = false;
     for (ParametersParameterComponent v : req.parameters().getParameter()) {
@@ -40,7 +42,7 @@ final class BatchValidateOperation {
       ParametersParameterComponent answer = out.addParameter().setName("validation");
       try {
         TxRequest call = new TxRequest(merged, req.acceptLanguage());
-        Parameters result = validate.valueSet(call, null, OperationParameters.VALUESET_VALIDATE_CODE);
+        Parameters result = validate.valueSet(call, null);
         answer.setResource(call.diagnostics() == null ? result : call.diagnostics().addTo(result));
       } catch (TxException e) {
         answer.setResource(e.toOperationOutcome());

@@ -15,7 +15,6 @@ import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
 import org.hl7.fhir.r4.model.CodeSystem.PropertyComponent;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Type;
 
 /**
@@ -222,11 +221,6 @@ public final class CodeSystemIndex {
 
   boolean experimental() {
     return codeSystem.getExperimental();
-  }
-
-  String standardsStatus() {
-    Extension e = codeSystem.getExtensionByUrl(STANDARDS_STATUS);
-    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
   }
 
   List<CodeSystem> supplements() {

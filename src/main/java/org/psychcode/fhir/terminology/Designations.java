@@ -65,6 +65,25 @@ final class Designations {
     return d;
   }
 
+  /**
+   * Adds the display and designations a value set gives a concept it lists ({@code compose.include.concept}); the
+   * display is in the value set's language, when it states one.
+   */
+  void addFromValueSet(org.hl7.fhir.r4.model.ValueSet.ConceptReferenceComponent cc, Language valueSetLanguage) {
+    if (cc.hasDisplay()) {
+      add(true, "active", valueSetLanguage, null, cc.getDisplay().trim(), null);
+    }
+    for (org.hl7.fhir.r4.model.ValueSet.ConceptReferenceDesignationComponent d : cc.getDesignation()) {
+      add(
+          false,
+          "unknown",
+          d.hasLanguage() ? new Language(d.getLanguage()) : null,
+          d.hasUse() ? d.getUse() : null,
+          d.getValue() == null ? null : d.getValue().trim(),
+          d.getExtension());
+    }
+  }
+
   Match hasDisplay(Languages langs, Language defLang, String value, boolean activeOnly) {
     for (Designation d : items) {
       if (langsMatch(langs, d.language(), LANG, defLang)
@@ -202,10 +221,14 @@ final class Designations {
     return new ArrayList<>(seen);
   }
 
+  /**
+   * The status of the designation with this value, as a message names it: a designation the standards-status
+   * extension marks {@code withdrawn} is reported as {@code deprecated}, as tx.fhir.org reports it.
+   */
   String statusOf(String display) {
     for (Designation d : items) {
       if (display.equals(d.value())) {
-        return d.status() == null ? "" : d.status();
+        return d.status() == null ? "" : "withdrawn".equals(d.status()) ? "deprecated" : d.status();
       }
     }
     return "";

@@ -1,7 +1,6 @@
 package org.psychcode.fhir.terminology;
 
 import java.util.Map;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ValueSet;
 
@@ -13,59 +12,25 @@ final class ExpandOperation {
 
   private final TerminologySource published;
   private final Map<String, Expansion> stored;
+  private final OperationParameters parameters;
 
-  ExpandOperation(TerminologySource published, Map<String, Expansion> stored) {
+  ExpandOperation(TerminologySource published, Map<String, Expansion> stored, OperationParameters parameters) {
     this.published = published;
     this.stored = stored;
+    this.parameters = parameters;
   }
 
   ValueSet expand(TxRequest req, ValueSet instance) {
-    OperationParameters.EXPAND.check(req);
+    parameters.check(req);
     TxParameters txp = new TxParameters(false);
     txp.read(req.parameters(), req.acceptLanguage());
-    if (req.has("count") && txp.count < 0) {
-      throw TxException.invalid(
-          TxIssue.error(IssueType.INVALID, null, null, "count must be a whole number of zero or more", "invalid-data"));
-    }
-    if (req.has("offset") && txp.offset < 0) {
-      throw TxException.invalid(
-          TxIssue.error(IssueType.INVALID, null, null, "offset must be a whole number of zero or more", "invalid-data"));
-    }
     Resource inline = req.resource("valueSet");
     TerminologySource source = req.terminology(published, inline);
     TxContext ctx = new TxContext(source, txp);
-    ValueSet vs = instance;
-    if (vs == null && inline instanceof ValueSet v) {
-      vs = v;
-    }
-    if (vs == null) {
-      String url = req.string("url");
-      if (url == null) {
-        throw TxException.invalid(
-            TxIssue.error(
-                IssueType.INVALID,
-                null,
-                null,
-                "Must provide either a ValueSet resource or a url parameter",
-                "invalid-data"));
-      }
-      String version = req.string("valueSetVersion");
-      if (version == null && url.contains("|")) {
-        version = url.substring(url.indexOf('|') + 1);
-        url = url.substring(0, url.indexOf('|'));
-      }
-      version = ctx.determineValueSetVersion(url, version);
-      vs = source.valueSet(url, version).orElse(null);
-      if (vs == null) {
-        throw TxException.notFound(
-            TxIssue.error(
-                IssueType.NOTFOUND,
-                null,
-                "Unable_to_resolve_value_Set_",
-                TxMessages.format("Unable_to_resolve_value_Set_", url + (version == null ? "" : "|" + version)),
-                "not-found"));
-      }
-    }
+    ValueSet vs =
+        instance != null
+            ? instance
+            : inline instanceof ValueSet v ? v : ctx.requestedValueSet(req, "Must provide either a ValueSet resource or a url parameter");
     Expansion cached = source.isPublished() && txp.onlyPagingAndFilter() ? stored.get(key(vs)) : null;
     if (cached != null && published.valueSet(vs.getUrl(), vs.getVersion()).orElse(null) == vs) {
       return cached.filtered(new TextFilter(txp.filter))

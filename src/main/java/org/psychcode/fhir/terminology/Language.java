@@ -65,18 +65,6 @@ final class Language {
     }
   }
 
-  /** A tag that is well formed enough to be used; {@code null} for an empty one. */
-  static Language parseStrict(String code) {
-    if (code == null || code.isBlank()) {
-      return null;
-    }
-    String c = code.trim();
-    if (!c.equals("*") && !c.matches("[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")) {
-      throw new IllegalArgumentException(c);
-    }
-    return new Language(c);
-  }
-
   String code() {
     return code;
   }

@@ -1,8 +1,10 @@
 package org.psychcode.fhir.terminology;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The languages a client asked for (Accept-Language or {@code displayLanguage}), best first. */
 final class Languages {
@@ -21,41 +23,38 @@ final class Languages {
   }
 
   /**
-   * Parses an Accept-Language style list. An expansion also accepts any language as a last resort (an implicit
+   * Parses an Accept-Language style list with the JDK's {@link Locale.LanguageRange} (RFC 4647 ranges, weights
+   * between 0 and 1, best first); a malformed one is an {@link IllegalArgumentException}. Each tag keeps the case the
+   * client wrote it in (messages and expansions echo it), and the equivalent ranges the JDK adds on its own
+   * ({@code iw} for {@code he}) are left out. An expansion also accepts any language as a last resort (an implicit
    * {@code *}), so that concepts without a display in the asked language still show one.
    */
   static Languages parse(String header, boolean addWildcard) {
     List<Language> parsed = new ArrayList<>();
     boolean wildcard = false;
     if (header != null && !header.isBlank()) {
+      Map<String, String> written = new HashMap<>();
       for (String entry : header.split(",")) {
-        String[] bits = entry.split(";");
-        String tag = bits[0].trim();
-        if (tag.isEmpty()) {
-          continue;
+        String tag = entry.split(";", 2)[0].trim();
+        written.putIfAbsent(tag.toLowerCase(Locale.ROOT), tag);
+      }
+      List<Locale.LanguageRange> ranges;
+      try {
+        ranges = Locale.LanguageRange.parse(header);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(header, e);
+      }
+      for (Locale.LanguageRange r : ranges) {
+        String tag = written.get(r.getRange());
+        if (tag != null) {
+          wildcard |= tag.equals("*");
+          parsed.add(new Language(tag, r.getWeight(), false));
         }
-        double q = 1.0;
-        for (int i = 1; i < bits.length; i++) {
-          String b = bits[i].trim();
-          if (b.startsWith("q=")) {
-            try {
-              q = Double.parseDouble(b.substring(2).trim());
-            } catch (NumberFormatException e) {
-              q = 1.0;
-            }
-          }
-        }
-        if (!tag.equals("*") && !tag.matches("[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")) {
-          throw new IllegalArgumentException(tag);
-        }
-        wildcard |= tag.equals("*");
-        parsed.add(new Language(tag, q, false));
       }
     }
     if (addWildcard && !wildcard) {
       parsed.add(new Language("*", 0.01, true));
     }
-    parsed.sort(Comparator.comparingDouble(Language::quality).reversed());
     return new Languages(parsed, header == null ? "" : header.trim());
   }
 

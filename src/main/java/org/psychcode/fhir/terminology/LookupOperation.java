@@ -19,13 +19,15 @@ import org.hl7.fhir.r4.model.UriType;
 final class LookupOperation {
 
   private final TerminologySource published;
+  private final OperationParameters parameters;
 
-  LookupOperation(TerminologySource published) {
+  LookupOperation(TerminologySource published, OperationParameters parameters) {
     this.published = published;
+    this.parameters = parameters;
   }
 
   Parameters lookup(TxRequest req, CodeSystemIndex instance) {
-    OperationParameters.LOOKUP.check(req);
+    parameters.check(req);
     TxParameters txp = new TxParameters(true);
     txp.read(req.parameters(), req.acceptLanguage());
     TxContext ctx = new TxContext(req.terminology(published), txp);
@@ -71,16 +73,7 @@ final class LookupOperation {
               "not-found"));
     }
     ctx.noteSupplements(cs);
-    List<String> unused = ctx.unusedSupplements();
-    if (!unused.isEmpty()) {
-      throw TxException.invalid(
-          TxIssue.error(
-              IssueType.NOTFOUND,
-              null,
-              "VALUESET_SUPPLEMENT_MISSING",
-              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
-              "not-found"));
-    }
+    ctx.checkSupplementsUsed(400);
     IndexedConcept c = cs.concept(code).orElse(null);
     if (c == null) {
       throw TxException.notFound(

@@ -1,98 +1,91 @@
 package org.psychcode.fhir.terminology;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.OperationDefinition;
+import org.hl7.fhir.r4.model.OperationDefinition.OperationDefinitionParameterComponent;
+import org.hl7.fhir.r4.model.OperationDefinition.OperationParameterUse;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 
 /**
- * The input parameters each terminology operation accepts: one table per operation, so an unknown or unsupported
- * parameter is refused with a 400 in one place instead of being silently ignored. Parameters every HL7 terminology
- * client sends with each call ({@code tx-resource}, the runner's {@code uuid}, a nested {@code profile}) are common to
- * all of them.
+ * The input parameters one terminology operation accepts, read from the OperationDefinition the server publishes
+ * for it ({@code fhir-resources/OperationDefinition-<id>.json}): what a client reads there is what the server
+ * does. A parameter the definition does not name is refused with a 400, as is one it declares with
+ * {@code max = 0} (with the definition's reason); a {@code boolean} must be {@code true} or {@code false}, an
+ * {@code integer} a whole number of zero or more.
  */
-public enum OperationParameters {
-  CODESYSTEM_VALIDATE_CODE(
-      "url", "codeSystem", "code", "version", "display", "coding", "codeableConcept", "abstract", "displayLanguage",
-      "system", "systemVersion", "inferSystem", "activeOnly", "lenient-display-validation", "default-to-latest-version",
-      "system-version", "check-system-version", "force-system-version", "useSupplement", "valueset-membership-only",
-      "diagnostics"),
-  VALUESET_VALIDATE_CODE(
-      "url", "valueSet", "valueSetVersion", "code", "system", "systemVersion", "version", "display", "coding",
-      "codeableConcept", "abstract", "displayLanguage", "inferSystem", "activeOnly", "lenient-display-validation",
-      "default-to-latest-version", "system-version", "check-system-version", "force-system-version",
-      "default-valueset-version", "force-valueset-version", "check-valueset-version", "useSupplement",
-      "valueset-membership-only", "diagnostics", "profile-url"),
-  BATCH_VALIDATE_CODE(
-      "validation", "url", "valueSet", "valueSetVersion", "abstract", "displayLanguage", "inferSystem", "activeOnly",
-      "lenient-display-validation", "default-to-latest-version", "system-version", "check-system-version",
-      "force-system-version", "default-valueset-version", "useSupplement", "valueset-membership-only", "diagnostics"),
-  EXPAND(
-      "url", "valueSet", "valueSetVersion", "filter", "offset", "count", "includeDesignations", "designation",
-      "includeDefinition", "activeOnly", "excludeNested", "excludeNotForUI", "excludePostCoordinated",
-      "displayLanguage", "property", "system-version", "check-system-version", "force-system-version",
-      "default-valueset-version", "force-valueset-version", "useSupplement", "limit", "_limit", "versionsMatch",
-      "default-to-latest-version", "diagnostics", "allowMaximumSizeExpansion"),
-  LOOKUP("code", "system", "version", "coding", "displayLanguage", "property", "useSupplement", "diagnostics"),
-  SUBSUMES("codeA", "codeB", "system", "version", "codingA", "codingB", "diagnostics"),
-  TRANSLATE(
-      "url", "conceptMap", "conceptMapVersion", "code", "system", "version", "source", "coding", "codeableConcept",
-      "target", "targetsystem", "reverse", "sourceCode", "sourceSystem", "sourceVersion", "sourceCoding",
-      "sourceCodeableConcept", "targetCode", "targetCoding", "targetCodeableConcept", "targetSystem",
-      "targetScope", "sourceScope", "diagnostics");
+public final class OperationParameters {
 
-  private static final Set<String> COMMON = Set.of("tx-resource", "uuid", "profile");
-  private static final Map<String, String> UNSUPPORTED =
-      Map.of(
-          "context", "value set context is not supported",
-          "contextDirection", "value set context is not supported",
-          "date", "the server holds one version of each code system, so a date cannot select another",
-          "exclude-system", "exclude-system is not supported",
-          "dependency", "dependencies of a ConceptMap element are not supported");
+  private record Declared(String type, boolean supported, String documentation) {}
 
-  private final Set<String> names;
+  private final String id;
+  private final Map<String, Declared> declared;
 
-  OperationParameters(String... names) {
-    this.names = Set.of(names);
+  private OperationParameters(String id, Map<String, Declared> declared) {
+    this.id = id;
+    this.declared = Map.copyOf(declared);
   }
 
+  static OperationParameters of(OperationDefinition definition) {
+    Map<String, Declared> declared = new LinkedHashMap<>();
+    for (OperationDefinitionParameterComponent p : definition.getParameter()) {
+      if (p.getUse() == OperationParameterUse.IN) {
+        declared.put(p.getName(), new Declared(p.getType(), !"0".equals(p.getMax()), p.getDocumentation()));
+      }
+    }
+    return new OperationParameters(definition.getIdElement().getIdPart(), declared);
+  }
+
+  /** The id of the OperationDefinition this table was read from. */
+  String id() {
+    return id;
+  }
+
+  /** The parameters the operation accepts (those it declares as not supported left out). */
   public Set<String> names() {
-    return names;
+    return declared.entrySet().stream()
+        .filter(e -> e.getValue().supported())
+        .map(Map.Entry::getKey)
+        .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
   }
 
-  private static final Set<String> BOOLEANS =
-      Set.of(
-          "abstract", "inferSystem", "activeOnly", "lenient-display-validation", "default-to-latest-version",
-          "valueset-membership-only", "diagnostics", "includeDesignations", "includeDefinition", "excludeNested",
-          "excludeNotForUI", "excludePostCoordinated", "reverse");
-
-  /**
-   * Refuses the request (400) when it carries a parameter this operation does not support, or a boolean
-   * parameter whose value is neither {@code true} nor {@code false}.
-   */
+  /** Refuses the request (400) when one of its parameters is not accepted, or has a value of the wrong kind. */
   void check(TxRequest request) {
     for (ParametersParameterComponent p : request.parameters().getParameter()) {
-      String n = p.getName();
-      if (n != null && BOOLEANS.contains(n) && names.contains(n) && p.getValue() != null) {
-        String v = p.getValue().primitiveValue();
-        if (!"true".equals(v) && !"false".equals(v)) {
-          throw TxException.invalid(
-              TxIssue.error(IssueType.INVALID, null, null, "The parameter '" + n + "' is true or false, not '" + v + "'", "invalid-data"));
-        }
-      }
-      if (n == null || names.contains(n) || COMMON.contains(n)) {
+      String name = p.getName();
+      if (name == null) {
         continue;
       }
-      String why = UNSUPPORTED.get(n);
-      throw TxException.invalid(
-          TxIssue.error(
-              why == null ? IssueType.INVALID : IssueType.NOTSUPPORTED,
-              null,
-              null,
-              why == null
-                  ? "The parameter '" + n + "' is not a parameter of this operation"
-                  : "The parameter '" + n + "' is not supported: " + why,
-              "invalid-data"));
+      Declared d = declared.get(name);
+      if (d == null) {
+        throw refused(IssueType.INVALID, "The parameter '" + name + "' is not a parameter of this operation");
+      }
+      if (!d.supported()) {
+        throw refused(IssueType.NOTSUPPORTED, "The parameter '" + name + "' is not supported: " + reason(d));
+      }
+      String value = p.getValue() != null && p.getValue().isPrimitive() ? p.getValue().primitiveValue() : null;
+      if (value == null) {
+        continue;
+      }
+      if ("boolean".equals(d.type()) && !"true".equals(value) && !"false".equals(value)) {
+        throw refused(IssueType.INVALID, "The parameter '" + name + "' is true or false, not '" + value + "'");
+      }
+      if ("integer".equals(d.type()) && !TxParameters.isWholeNumber(value)) {
+        throw refused(
+            IssueType.INVALID, "The parameter '" + name + "' is a whole number of zero or more, not '" + value + "'");
+      }
     }
+  }
+
+  /** The definition's documentation of a parameter it does not support, without its "Not supported: " lead. */
+  private static String reason(Declared d) {
+    String doc = d.documentation() == null ? "" : d.documentation();
+    return doc.startsWith("Not supported: ") ? doc.substring("Not supported: ".length()) : doc;
+  }
+
+  private static TxException refused(IssueType type, String text) {
+    return TxException.invalid(TxIssue.error(type, null, null, text, "invalid-data"));
   }
 }

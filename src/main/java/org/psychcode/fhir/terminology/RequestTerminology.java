@@ -9,6 +9,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.CanonicalPair;
 
 /**
  * The published terminology with the resources one request carries ({@code tx-resource}, an inline
@@ -93,7 +94,7 @@ final class RequestTerminology implements TerminologySource {
   public List<CodeSystem> supplementsOf(String url) {
     List<CodeSystem> out = new ArrayList<>(base.supplementsOf(url));
     String canonical = TerminologyRegistry.canonicalSystem(url);
-    supplements.stream().filter(s -> canonical.equals(s.getSupplements().split("\\|")[0])).forEach(out::add);
+    supplements.stream().filter(s -> canonical.equals(CanonicalPair.of(s.getSupplements()).getUrl())).forEach(out::add);
     return out;
   }
 

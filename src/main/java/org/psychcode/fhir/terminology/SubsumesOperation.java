@@ -9,13 +9,15 @@ import org.hl7.fhir.r4.model.Parameters;
 final class SubsumesOperation {
 
   private final TerminologySource published;
+  private final OperationParameters parameters;
 
-  SubsumesOperation(TerminologySource published) {
+  SubsumesOperation(TerminologySource published, OperationParameters parameters) {
     this.published = published;
+    this.parameters = parameters;
   }
 
   Parameters subsumes(TxRequest req, CodeSystemIndex instance) {
-    OperationParameters.SUBSUMES.check(req);
+    parameters.check(req);
     TxParameters txp = new TxParameters(true);
     txp.read(req.parameters(), req.acceptLanguage());
     TxContext ctx = new TxContext(req.terminology(published), txp);

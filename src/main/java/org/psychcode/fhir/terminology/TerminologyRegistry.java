@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.ConceptMap;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.CanonicalPair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
@@ -108,7 +109,7 @@ public class TerminologyRegistry implements TerminologySource {
         loadedCodeSystems.stream().filter(TerminologyRegistry::isSupplement).toList(), CodeSystem::getUrl);
     this.supplementsByTarget = group(
         loadedCodeSystems.stream().filter(TerminologyRegistry::isSupplement).toList(),
-        cs -> cs.getSupplements().split("\\|")[0]);
+        cs -> CanonicalPair.of(cs.getSupplements()).getUrl());
     List<CodeSystemIndex> indexes = new ArrayList<>();
     for (CodeSystem cs : loadedCodeSystems) {
       if (!isSupplement(cs)) {

@@ -1,10 +1,14 @@
 package org.psychcode.fhir.terminology;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.psychcode.fhir.validation.ConformanceResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -28,16 +32,36 @@ public class TerminologyService {
   private final TranslateOperation translate;
   private final BatchValidateOperation batch;
 
-  public TerminologyService(TerminologyRegistry registry, CoreTerminology core) {
+  public TerminologyService(TerminologyRegistry registry, CoreTerminology core, FhirContext ctx) {
     this.registry = registry;
     TerminologySource published = new PublishedTerminology(registry, core);
     this.stored = precompute(registry, published);
-    this.validateCode = new ValidateCodeOperation(published);
-    this.expand = new ExpandOperation(published, stored);
-    this.lookup = new LookupOperation(published);
-    this.subsumes = new SubsumesOperation(published);
-    this.translate = new TranslateOperation(published);
-    this.batch = new BatchValidateOperation(validateCode);
+    Map<String, OperationParameters> tables = parameterTables(ctx);
+    this.validateCode =
+        new ValidateCodeOperation(published, table(tables, "CodeSystem-validate-code"), table(tables, "ValueSet-validate-code"));
+    this.expand = new ExpandOperation(published, stored, table(tables, "ValueSet-expand"));
+    this.lookup = new LookupOperation(published, table(tables, "CodeSystem-lookup"));
+    this.subsumes = new SubsumesOperation(published, table(tables, "CodeSystem-subsumes"));
+    this.translate = new TranslateOperation(published, table(tables, "ConceptMap-translate"));
+    this.batch = new BatchValidateOperation(validateCode, table(tables, "ValueSet-batch-validate-code"));
+  }
+
+  /** Each operation's parameters, as the OperationDefinitions the server publishes declare them. */
+  private static Map<String, OperationParameters> parameterTables(FhirContext ctx) {
+    Map<String, OperationParameters> out = new LinkedHashMap<>();
+    for (OperationDefinition od : ConformanceResources.load(ctx, "OperationDefinition-*.json", OperationDefinition.class)) {
+      OperationParameters table = OperationParameters.of(od);
+      out.put(table.id(), table);
+    }
+    return out;
+  }
+
+  private static OperationParameters table(Map<String, OperationParameters> tables, String id) {
+    OperationParameters table = tables.get(id);
+    if (table == null) {
+      throw new IllegalStateException("fhir-resources/OperationDefinition-" + id + ".json is missing");
+    }
+    return table;
   }
 
   private static Map<String, Expansion> precompute(TerminologyRegistry registry, TerminologySource published) {
@@ -78,6 +102,22 @@ public class TerminologyService {
 
   public TerminologyRegistry registry() {
     return registry;
+  }
+
+  /**
+   * The codes of one code system that a published value set holds, in the order its expansion lists them: the
+   * expansion the engine computed at start-up, which {@code $expand} pages and {@code $validate-code} agrees with.
+   * For readers that ask the same question very often (the billing rules ask it of every claim's diagnoses).
+   */
+  public List<String> members(String valueSetUrl, String system) {
+    ValueSet vs =
+        registry.valueSet(valueSetUrl, null)
+            .orElseThrow(() -> new IllegalStateException("the value set " + valueSetUrl + " is not published"));
+    Expansion expansion = stored.get(ExpandOperation.key(vs));
+    if (expansion == null) {
+      throw new IllegalStateException("the value set " + valueSetUrl + " could not be expanded");
+    }
+    return expansion.all.stream().filter(i -> system.equals(i.system)).map(i -> i.code).toList();
   }
 
   public Parameters validateCodeInCodeSystem(TxRequest request, CodeSystemIndex instance) {

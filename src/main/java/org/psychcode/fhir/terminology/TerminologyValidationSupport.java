@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.CanonicalPair;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,9 +57,8 @@ public class TerminologyValidationSupport implements IValidationSupport {
     if (system == null) {
       return null;
     }
-    String url = system.contains("|") ? system.substring(0, system.indexOf('|')) : system;
-    String version = system.contains("|") ? system.substring(system.indexOf('|') + 1) : null;
-    return registry.codeSystem(url, version).map(CodeSystemIndex::codeSystem).orElse(null);
+    CanonicalPair canonical = CanonicalPair.of(system);
+    return registry.codeSystem(canonical.getUrl(), canonical.getVersion()).map(CodeSystemIndex::codeSystem).orElse(null);
   }
 
   @Override
@@ -66,9 +66,8 @@ public class TerminologyValidationSupport implements IValidationSupport {
     if (url == null) {
       return null;
     }
-    String u = url.contains("|") ? url.substring(0, url.indexOf('|')) : url;
-    String version = url.contains("|") ? url.substring(url.indexOf('|') + 1) : null;
-    return registry.valueSet(u, version).orElse(null);
+    CanonicalPair canonical = CanonicalPair.of(url);
+    return registry.valueSet(canonical.getUrl(), canonical.getVersion()).orElse(null);
   }
 
   @Override

@@ -26,13 +26,15 @@ import org.hl7.fhir.r4.model.StringType;
 final class TranslateOperation {
 
   private final TerminologySource published;
+  private final OperationParameters parameters;
 
-  TranslateOperation(TerminologySource published) {
+  TranslateOperation(TerminologySource published, OperationParameters parameters) {
     this.published = published;
+    this.parameters = parameters;
   }
 
   Parameters translate(TxRequest req, ConceptMap instance) {
-    OperationParameters.TRANSLATE.check(req);
+    parameters.check(req);
     Resource inline = req.resource("conceptMap");
     TerminologySource source = req.terminology(published, inline);
     List<ConceptMap> maps = new ArrayList<>();

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.CanonicalPair;
 
 /**
  * What one terminology operation call works with: where resources come from, the request's options, the version
@@ -19,6 +21,8 @@ final class TxContext {
 
   final TerminologySource source;
   final TxParameters params;
+  static final String VALUESET_SUPPLEMENT = "http://hl7.org/fhir/StructureDefinition/valueset-supplement";
+
   final Set<String> foundParameters = new LinkedHashSet<>();
   final Set<String> requiredSupplements = new LinkedHashSet<>();
   final Set<String> usedSupplements = new LinkedHashSet<>();
@@ -138,8 +142,8 @@ final class TxContext {
     }
     List<CodeSystem> chosen = new ArrayList<>();
     for (CodeSystem s : all) {
-      String target = s.getSupplements();
-      if (target.contains("|") && cs.version() != null && !Versions.matches(target.split("\\|", 2)[1], cs.version())) {
+      CanonicalPair target = CanonicalPair.of(s.getSupplements());
+      if (target.hasVersion() && cs.version() != null && !Versions.matches(target.getVersion(), cs.version())) {
         continue;
       }
       if (isRequired(s) || isLanguagePack(s)) {
@@ -162,6 +166,31 @@ final class TxContext {
     return s.hasLanguage() && s.getProperty().isEmpty();
   }
 
+  /** The supplements a value set names ({@code valueset-supplement}) must be used too. */
+  void requireSupplementsOf(ValueSet vs) {
+    for (Extension e : vs.getExtensionsByUrl(VALUESET_SUPPLEMENT)) {
+      if (e.getValue() != null) {
+        requiredSupplements.add(e.getValue().primitiveValue());
+      }
+    }
+  }
+
+  /** Refuses the request, with this HTTP status, when a supplement it required was not used. */
+  void checkSupplementsUsed(int status) {
+    List<String> unused = new ArrayList<>(requiredSupplements);
+    unused.removeAll(usedSupplements);
+    if (!unused.isEmpty()) {
+      throw new TxException(
+          status,
+          TxIssue.error(
+              IssueType.NOTFOUND,
+              null,
+              "VALUESET_SUPPLEMENT_MISSING",
+              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
+              "not-found"));
+    }
+  }
+
   /** Notes which required supplements this code system satisfies. */
   void noteSupplements(CodeSystemIndex cs) {
     for (CodeSystem s : cs.supplements()) {
@@ -172,16 +201,6 @@ final class TxContext {
         usedSupplements.add(s.getUrl() + "|" + s.getVersion());
       }
     }
-  }
-
-  List<String> unusedSupplements() {
-    List<String> out = new ArrayList<>();
-    for (String s : requiredSupplements) {
-      if (!usedSupplements.contains(s)) {
-        out.add(s);
-      }
-    }
-    return out;
   }
 
   List<String> listVersions(String url) {
@@ -203,13 +222,8 @@ final class TxContext {
       }
       return null;
     }
-    String u = url;
-    String v = version;
-    if (isEmpty(v) && url.contains("|")) {
-      u = url.substring(0, url.indexOf('|'));
-      v = url.substring(url.indexOf('|') + 1);
-    }
-    return source.valueSet(u, v).orElse(null);
+    CanonicalPair canonical = CanonicalPair.of(url);
+    return source.valueSet(canonical.getUrl(), isEmpty(version) ? canonical.getVersion() : version).orElse(null);
   }
 
   /** Applies value set version rules to a referenced value set canonical. */
@@ -217,10 +231,34 @@ final class TxContext {
     if (url == null) {
       return null;
     }
-    String base = url.contains("|") ? url.substring(0, url.indexOf('|')) : url;
-    String version = url.contains("|") ? url.substring(url.indexOf('|') + 1) : null;
-    String v = determineValueSetVersion(base, version);
-    return isEmpty(v) ? url : base + "|" + v;
+    CanonicalPair canonical = CanonicalPair.of(url);
+    String v = determineValueSetVersion(canonical.getUrl(), canonical.getVersion());
+    return isEmpty(v) ? url : canonical.getUrl() + "|" + v;
+  }
+
+  /**
+   * The value set a request names by {@code url} ({@code url|version} allowed) and {@code valueSetVersion}, with the
+   * request's value set version rules applied: 400 without a url, 404 when there is no such value set.
+   */
+  ValueSet requestedValueSet(TxRequest req, String noUrlMessage) {
+    String given = req.string("url");
+    if (given == null) {
+      throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, noUrlMessage, "invalid-data"));
+    }
+    CanonicalPair canonical = CanonicalPair.of(given);
+    String version = req.string("valueSetVersion");
+    version = determineValueSetVersion(canonical.getUrl(), version == null ? canonical.getVersion() : version);
+    ValueSet vs = source.valueSet(canonical.getUrl(), version).orElse(null);
+    if (vs == null) {
+      throw TxException.notFound(
+          TxIssue.error(
+              IssueType.NOTFOUND,
+              null,
+              "Unable_to_resolve_value_Set_",
+              TxMessages.format("Unable_to_resolve_value_Set_", canonical.getUrl() + (version == null ? "" : "|" + version)),
+              "not-found"));
+    }
+    return vs;
   }
 
   static boolean isEmpty(String s) {

@@ -10,6 +10,8 @@ import org.hl7.fhir.r4.model.StringType;
 /**
  * One finding of a terminology operation: severity, FHIR issue type, the ecosystem's {@code tx-issue-type}, the
  * FHIRPath of the element it is about (relative to the validated Coding/CodeableConcept), and its sentence.
+ * The element is named in {@code expression} only: {@code location} is deprecated since R4 (it held XPath), and
+ * HL7's terminology clients and tests read {@code expression}.
  * The message id, where there is one, is the HL7 Java validator's for the same finding, and is sent in the
  * standard {@code operationoutcome-message-id} extension so clients can tell findings apart without reading
  * the sentence.
@@ -58,7 +60,6 @@ public record TxIssue(
     details.setText(text);
     c.setDetails(details);
     if (path != null && !path.isEmpty()) {
-      c.addLocation(path);
       c.addExpression(path);
     }
     return c;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.utilities.CanonicalPair;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -37,6 +38,7 @@ final class TxParameters {
   final List<String> properties = new ArrayList<>();
   final List<String> designations = new ArrayList<>();
   final Set<String> supplements = new LinkedHashSet<>();
+  final List<CanonicalPair> excludedSystems = new ArrayList<>();
 
   Languages httpLanguages;
   Languages displayLanguages;
@@ -138,11 +140,17 @@ final class TxParameters {
         }
       }
       case "useSupplement" -> supplements.add(v);
-      case "displayLanguage" -> {
-        if (claim(name, overwrite) && v != null && !v.isBlank()) {
+      case "displayLanguage", "language" -> {
+        if (claim("displayLanguage", overwrite) && v != null && !v.isBlank()) {
           displayLanguages = languages(v);
         }
       }
+      case "mode" -> {
+        if ("lenient-display-validation".equals(v) && claim("lenient-display-validation", overwrite)) {
+          displayWarning = true;
+        }
+      }
+      case "exclude-system" -> excludedSystems.add(CanonicalPair.of(v));
       case "includeDesignations" -> {
         if (claim(name, overwrite)) {
           includeDesignations = bool(v);
@@ -224,17 +232,17 @@ final class TxParameters {
       }
       case "count" -> {
         if (claim(name, overwrite)) {
-          count = integer(v);
+          count = integer(name, v);
         }
       }
       case "offset" -> {
         if (claim(name, overwrite)) {
-          offset = integer(v);
+          offset = integer(name, v);
         }
       }
       case "limit", "_limit" -> {
         if (claim("limit", overwrite)) {
-          limit = integer(v);
+          limit = integer(name, v);
         }
       }
       default -> {}
@@ -242,8 +250,8 @@ final class TxParameters {
   }
 
   private void versionRule(String url, boolean valueSet, VersionMode mode) {
-    String[] parts = url == null ? new String[0] : url.split("\\|");
-    if (parts.length != 2) {
+    CanonicalPair pair = CanonicalPair.of(url);
+    if (!pair.hasNonEmptyVersion() || pair.getVersion().contains("|")) {
       throw TxException.invalid(
           TxIssue.error(
               IssueType.INVALID,
@@ -252,19 +260,46 @@ final class TxParameters {
               "Unable to understand " + mode.name().toLowerCase() + " system version \"" + url + "\"",
               "invalid-data"));
     }
-    versionRules.add(new VersionRule(parts[0], parts[1], valueSet, mode));
+    versionRules.add(new VersionRule(pair.getUrl(), pair.getVersion(), valueSet, mode));
   }
 
   private static boolean bool(String v) {
     return "true".equalsIgnoreCase(v);
   }
 
-  private static int integer(String v) {
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException | NullPointerException e) {
-      return -1;
+  /** A whole number of zero or more; anything else is refused (400), never read as "not given". */
+  private static int integer(String name, String v) {
+    if (!isWholeNumber(v)) {
+      throw TxException.invalid(
+          TxIssue.error(
+              IssueType.INVALID,
+              null,
+              null,
+              "The parameter '" + name + "' is a whole number of zero or more, not '" + v + "'",
+              "invalid-data"));
     }
+    return Integer.parseInt(v.trim());
+  }
+
+  static boolean isWholeNumber(String v) {
+    if (v == null || v.isBlank()) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(v.trim()) >= 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** True when {@code exclude-system} names this code system (and version, when it names one). */
+  boolean excludes(String system, String version) {
+    for (CanonicalPair p : excludedSystems) {
+      if (p.getUrl() != null && p.getUrl().equals(system) && (!p.hasNonEmptyVersion() || p.getVersion().equals(version))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   List<VersionRule> rulesFor(String system) {
@@ -298,6 +333,7 @@ final class TxParameters {
         && properties.isEmpty()
         && designations.isEmpty()
         && supplements.isEmpty()
+        && excludedSystems.isEmpty()
         && httpLanguages == null
         && displayLanguages == null
         && !hasActiveOnly
@@ -316,6 +352,7 @@ final class TxParameters {
     t.properties.addAll(properties);
     t.designations.addAll(designations);
     t.supplements.addAll(supplements);
+    t.excludedSystems.addAll(excludedSystems);
     t.httpLanguages = httpLanguages;
     t.displayLanguages = displayLanguages;
     t.activeOnly = activeOnly;

@@ -8,9 +8,7 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -33,9 +31,14 @@ final class ValidateCodeOperation {
   record Coded(CodeableConcept value, ValueSetChecker.Mode mode, String issuePath) {}
 
   private final TerminologySource published;
+  private final OperationParameters inCodeSystem;
+  private final OperationParameters inValueSet;
 
-  ValidateCodeOperation(TerminologySource published) {
+  ValidateCodeOperation(
+      TerminologySource published, OperationParameters inCodeSystem, OperationParameters inValueSet) {
     this.published = published;
+    this.inCodeSystem = inCodeSystem;
+    this.inValueSet = inValueSet;
   }
 
   Parameters codeSystem(TxRequest req, CodeSystemIndex instance) {
@@ -44,7 +47,7 @@ final class ValidateCodeOperation {
     if (coded == null) {
       throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_CS, null));
     }
-    OperationParameters.CODESYSTEM_VALIDATE_CODE.check(req);
+    inCodeSystem.check(req);
     txp.read(req.parameters(), req.acceptLanguage());
     if (coded.mode() != ValueSetChecker.Mode.CODE) {
       txp.inferSystem = false;
@@ -122,80 +125,28 @@ final class ValidateCodeOperation {
   }
 
   Parameters valueSet(TxRequest req, ValueSet instance) {
-    return valueSet(req, instance, OperationParameters.VALUESET_VALIDATE_CODE);
-  }
-
-  /**
-   * With the ValueSet sent in the request (the {@code valueSet} resource parameter), the issues carry their
-   * {@code expression} but no {@code location}, as HL7's reference terminology server answers: every test of
-   * HL7's terminology-ecosystem suite that sends the ValueSet this way expects no {@code location}, and none
-   * expects one. ({@code location} is deprecated in favour of {@code expression} since R4; with a ValueSet
-   * named by {@code url} the suite mostly expects both, and both are kept.)
-   */
-  Parameters valueSet(TxRequest req, ValueSet instance, OperationParameters table) {
-    Parameters answer = checkInValueSet(req, instance, table);
-    if (instance == null && req.resource("valueSet") instanceof ValueSet) {
-      for (Parameters.ParametersParameterComponent p : answer.getParameter()) {
-        if ("issues".equals(p.getName()) && p.getResource() instanceof OperationOutcome oo) {
-          oo.getIssue().forEach(i -> i.getLocation().clear());
-        }
-      }
-    }
-    return answer;
-  }
-
-  private Parameters checkInValueSet(TxRequest req, ValueSet instance, OperationParameters table) {
     TxParameters txp = new TxParameters(true);
     txp.inferSystem = "true".equals(req.string("inferSystem"));
     Coded coded = extract(req, false, txp);
     if (coded == null) {
       throw TxException.invalid(TxIssue.error(IssueType.INVALID, null, null, NO_CODE_VS, null));
     }
-    table.check(req);
+    inValueSet.check(req);
     txp.read(req.parameters(), req.acceptLanguage());
     if (coded.mode() != ValueSetChecker.Mode.CODE) {
       txp.inferSystem = false;
     }
     Resource inline = req.resource("valueSet");
     TxContext ctx = new TxContext(req.terminology(published, inline), txp);
-    ValueSet vs = instance;
-    if (vs == null && inline instanceof ValueSet v) {
-      vs = v;
-    }
-    if (vs == null) {
-      String url = req.string("url");
-      if (url == null) {
-        throw TxException.invalid(
-            TxIssue.error(
-                IssueType.INVALID,
-                null,
-                null,
-                "No ValueSet specified - provide url parameter or valueSet resource",
-                "invalid-data"));
-      }
-      String version = req.string("valueSetVersion");
-      if (version == null && url.contains("|")) {
-        version = url.substring(url.indexOf('|') + 1);
-        url = url.substring(0, url.indexOf('|'));
-      }
-      version = ctx.determineValueSetVersion(url, version);
-      vs = ctx.source.valueSet(url, version).orElse(null);
-      if (vs == null) {
-        throw TxException.notFound(
-            TxIssue.error(
-                IssueType.NOTFOUND,
-                null,
-                "Unable_to_resolve_value_Set_",
-                TxMessages.format("Unable_to_resolve_value_Set_", url + (version == null ? "" : "|" + version)),
-                "not-found"));
-      }
-    }
-    for (Extension e : vs.getExtensionsByUrl(ValueSetExpander.VALUESET_SUPPLEMENT)) {
-      if (e.getValue() != null) {
-        ctx.requiredSupplements.add(e.getValue().primitiveValue());
-      }
-    }
+    ValueSet vs =
+        instance != null
+            ? instance
+            : inline instanceof ValueSet v ? v : ctx.requestedValueSet(req, "No ValueSet specified - provide url parameter or valueSet resource");
+    ctx.requireSupplementsOf(vs);
     ValueSetChecker checker = new ValueSetChecker(ctx, vs, false);
+    if (ctx.source.isPublished() && published.valueSet(vs.getUrl(), vs.getVersion()).orElse(null) == vs) {
+      checker.explainingExclusions();
+    }
     try {
       checker.prepare();
       checker.checkSupplementsUsed();

@@ -11,7 +11,6 @@ import java.util.Set;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.StringType;
@@ -23,6 +22,7 @@ import org.hl7.fhir.r4.model.ValueSet.ConceptReferenceDesignationComponent;
 import org.hl7.fhir.r4.model.ValueSet.ConceptSetComponent;
 import org.hl7.fhir.r4.model.ValueSet.ConceptSetFilterComponent;
 import org.hl7.fhir.r4.model.ValueSet.ValueSetExpansionContainsComponent;
+import org.hl7.fhir.utilities.CanonicalPair;
 
 /**
  * Computes the expansion of a ValueSet's {@code compose}: includes and excludes of concept lists, filters, whole
@@ -38,7 +38,6 @@ final class ValueSetExpander {
       "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter";
   static final String UNCLOSED = "http://hl7.org/fhir/StructureDefinition/valueset-unclosed";
   static final String UNCLOSED_REASON = "http://hl7.org/fhir/StructureDefinition/valueset-unclosed-reason";
-  static final String VALUESET_SUPPLEMENT = "http://hl7.org/fhir/StructureDefinition/valueset-supplement";
 
   private final TxContext ctx;
   private final TxParameters params;
@@ -112,11 +111,7 @@ final class ValueSetExpander {
       header.setText(null);
       header.getContained().clear();
     }
-    for (Extension e : source.getExtensionsByUrl(VALUESET_SUPPLEMENT)) {
-      if (e.getValue() != null) {
-        ctx.requiredSupplements.add(e.getValue().primitiveValue());
-      }
-    }
+    ctx.requireSupplementsOf(source);
     String timestamp = Instant.now().toString();
     if (source.hasExpansion() && !source.hasCompose()) {
       return fromExistingExpansion(header, source, timestamp);
@@ -155,27 +150,12 @@ final class ValueSetExpander {
     if (params.hasExcludePostCoordinated) {
       param("excludePostCoordinated", new BooleanType(params.excludePostCoordinated));
     }
-    String own = standardsStatus(source);
-    if ("withdrawn".equals(own)) {
-      param("warning-withdrawn", new UriType(versionedUrl(source)));
-    } else if ("deprecated".equals(own)) {
-      param("warning-deprecated", new UriType(versionedUrl(source)));
-    } else if (source.getStatus() == PublicationStatus.RETIRED) {
-      param("warning-retired", new UriType(versionedUrl(source)));
-    }
+    CanonicalStatus.noteworthy(CanonicalStatus.Facts.of(source), null)
+        .ifPresent(status -> param("warning-" + status, new UriType(versionedUrl(source))));
     if (source.hasCompose()) {
       handleCompose(source);
     }
-    List<String> unused = ctx.unusedSupplements();
-    if (!unused.isEmpty()) {
-      throw TxException.unprocessable(
-          TxIssue.error(
-              IssueType.NOTFOUND,
-              null,
-              "VALUESET_SUPPLEMENT_MISSING",
-              TxMessages.plural(unused.size(), "VALUESET_SUPPLEMENT_MISSING", "", String.join(",", unused)),
-              "not-found"));
-    }
+    ctx.checkSupplementsUsed(422);
     for (String s : reportedSupplements) {
       param("used-supplement", new UriType(s));
     }
@@ -361,9 +341,10 @@ final class ValueSetExpander {
   }
 
   private TxException unknownImport(String s) {
-    if (s.contains("|")) {
-      String u = s.substring(0, s.indexOf('|'));
-      String v = s.substring(s.indexOf('|') + 1);
+    CanonicalPair canonical = CanonicalPair.of(s);
+    if (canonical.hasVersion()) {
+      String u = canonical.getUrl();
+      String v = canonical.getVersion();
       return TxException.unprocessable(
           TxIssue.error(
               IssueType.NOTFOUND,
@@ -393,7 +374,7 @@ final class ValueSetExpander {
     inner.params.offset = -1;
     ValueSetExpander e = new ValueSetExpander(inner, INTERNAL_LIMIT, filter, List.copyOf(pathway));
     Expansion result = e.expand(vs);
-    checkCanonicalStatus(vs.getStatus(), standardsStatus(vs), vs.getExperimental(), versionedUrl(vs));
+    checkStatus(CanonicalStatus.Facts.of(vs), versionedUrl(vs));
     if (!url.startsWith("#")) {
       param("used-valueset", new UriType(versionedUrl(vs)));
     }
@@ -410,35 +391,9 @@ final class ValueSetExpander {
             "vs-invalid"));
   }
 
-  private static String standardsStatus(ValueSet vs) {
-    Extension e = vs.getExtensionByUrl(CodeSystemIndex.STANDARDS_STATUS);
-    return e != null && e.getValue() != null ? e.getValue().primitiveValue() : null;
-  }
-
-  private void checkCanonicalStatus(
-      PublicationStatus status, String standardsStatus, boolean experimental, String vurl) {
-    String sourceStandards = standardsStatus(valueSet);
-    if ("deprecated".equals(standardsStatus)) {
-      if (!"deprecated".equals(sourceStandards)) {
-        param("warning-deprecated", new UriType(vurl));
-      }
-    } else if ("withdrawn".equals(standardsStatus)) {
-      if (!"withdrawn".equals(sourceStandards)) {
-        param("warning-withdrawn", new UriType(vurl));
-      }
-    } else if (status == PublicationStatus.RETIRED) {
-      if (valueSet.getStatus() != PublicationStatus.RETIRED) {
-        param("warning-retired", new UriType(vurl));
-      }
-    } else if (experimental) {
-      if (!valueSet.getExperimental()) {
-        param("warning-experimental", new UriType(vurl));
-      }
-    } else if (status == PublicationStatus.DRAFT || "draft".equals(standardsStatus)) {
-      if (valueSet.getStatus() != PublicationStatus.DRAFT && !"draft".equals(sourceStandards)) {
-        param("warning-draft", new UriType(vurl));
-      }
-    }
+  /** A {@code warning-<status>} expansion parameter for a code system or value set the expansion used. */
+  private void checkStatus(CanonicalStatus.Facts used, String url) {
+    CanonicalStatus.noteworthy(used, CanonicalStatus.Facts.of(valueSet)).ifPresent(status -> param("warning-" + status, new UriType(url)));
   }
 
   private boolean passesImports(List<Expansion> imports, String system, String code, int offset) {
@@ -497,31 +452,12 @@ final class ValueSetExpander {
     Designations names = new Designations();
     c.addDesignations(names, cs.language());
     if (fromValueSet != null) {
-      addIncludeConceptNames(names, fromValueSet);
+      names.addFromValueSet(fromValueSet, valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null);
     }
     return includeCode(cs, parent, c.code(), c, names, imports, fromValueSet, excludeInactive);
   }
 
-  private void addIncludeConceptNames(Designations names, ConceptReferenceComponent cc) {
-    if (cc.hasDisplay()) {
-      names.add(
-          true,
-          "active",
-          valueSet.hasLanguage() ? new Language(valueSet.getLanguage()) : null,
-          null,
-          cc.getDisplay().trim(),
-          null);
-    }
-    for (ConceptReferenceDesignationComponent d : cc.getDesignation()) {
-      names.add(
-          false,
-          "unknown",
-          d.hasLanguage() ? new Language(d.getLanguage()) : null,
-          d.hasUse() ? d.getUse() : null,
-          d.getValue() == null ? null : d.getValue().trim(),
-          d.getExtension());
-    }
-  }
+
 
   private Expansion.Item includeCode(
       CodeSystemIndex cs,
@@ -541,7 +477,7 @@ final class ValueSetExpander {
     if (inactive && excludeInactive) {
       return null;
     }
-    if (isExcluded(system, version, code)) {
+    if (isExcluded(system, version, code) || params.excludes(system, version)) {
       return null;
     }
     if (!filter.isNull() && !filter.passes(names, code)) {
@@ -592,7 +528,7 @@ final class ValueSetExpander {
               property(n, CodeSystemIndex.CONCEPT_PROPERTIES + "order", "order", decimal(e.getValue()), false);
           case "http://hl7.org/fhir/StructureDefinition/itemWeight" ->
               property(n, CodeSystemIndex.CONCEPT_PROPERTIES + "itemWeight", "weight", decimal(e.getValue()), false);
-          case VALUESET_SUPPLEMENT,
+          case TxContext.VALUESET_SUPPLEMENT,
               "http://hl7.org/fhir/StructureDefinition/valueset-deprecated",
               CodeSystemIndex.STANDARDS_STATUS,
               "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition",
@@ -746,7 +682,7 @@ final class ValueSetExpander {
     for (org.hl7.fhir.r4.model.CodeSystem s : cs.supplements()) {
       reportedSupplements.add(s.hasVersion() ? s.getUrl() + "|" + s.getVersion() : s.getUrl());
     }
-    checkCanonicalStatus(cs.status(), cs.standardsStatus(), cs.experimental(), cs.versionedUrl());
+    checkStatus(CanonicalStatus.Facts.of(cs), cs.versionedUrl());
     param("used-codesystem", new UriType(cs.versionedUrl()));
     for (org.hl7.fhir.r4.model.CanonicalType u : cset.getValueSet()) {
       imports.add(expandImport(ctx.pinValueSet(u.getValue()), source));
@@ -870,7 +806,10 @@ final class ValueSetExpander {
     }
     for (Expansion.Item c : vs.all) {
       String k = key(c.system, c.version, c.code);
-      if (passesImports(imports, c.system, c.code, offset) && !map.containsKey(k) && !isExcluded(c.system, c.version, c.code)) {
+      if (passesImports(imports, c.system, c.code, offset)
+          && !map.containsKey(k)
+          && !isExcluded(c.system, c.version, c.code)
+          && !params.excludes(c.system, c.version)) {
         checkLimit();
         Expansion.Item copy = new Expansion.Item(c.system, c.version, c.code);
         copy.display = c.display;

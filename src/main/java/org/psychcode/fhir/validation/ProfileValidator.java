@@ -22,9 +22,7 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
-import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.elementmodel.Element;
-import org.hl7.fhir.r5.elementmodel.Manager;
 import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
 import org.hl7.fhir.r5.elementmodel.ParserBase;
 import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
@@ -33,8 +31,6 @@ import org.hl7.fhir.r5.elementmodel.ParserBase.ValidationPolicy;
 import org.hl7.fhir.utilities.i18n.I18nConstants;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.hl7.fhir.validation.instance.InstanceValidator;
-import org.psychcode.fhir.rules.Systems;
-import org.psychcode.fhir.terminology.TerminologyRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,20 +58,19 @@ final class ProfileValidator {
   private static final CodingsMemory CODINGS = CodingsMemory.find();
 
   private final ValidationSupportChain chain;
-  private final IWorkerContext worker;
+  private final LazyWorkerContext worker;
   private final Map<String, org.hl7.fhir.r5.model.StructureDefinition> profiles = new HashMap<>();
   private final BlockingQueue<PooledValidator> pool;
   private final ExecutorService refill;
   private final int profileCount;
 
   ProfileValidator(
-      FhirContext ctx, TerminologyRegistry registry, IValidationSupport terminology, int poolSize) {
+      FhirContext ctx, IValidationSupport terminology, int poolSize) {
     long start = System.nanoTime();
     ValidatorFoundation foundation = ValidatorFoundation.claim(ctx);
     long foundationReady = System.nanoTime();
     PrePopulatedValidationSupport own = foundation.own;
     foundation.terminology.bind(terminology);
-    registry.codeSystem(Systems.ICD_10_CM).ifPresent(foundation.icd::use);
     foundation.chain.invalidateCaches();
     ValidationSupportChain snapshots = new ValidationSupportChain(foundation.core, new SnapshotGeneratingValidationSupport(ctx));
     List<String> profileUrls = new ArrayList<>();
@@ -184,7 +179,7 @@ final class ProfileValidator {
       java.util.Set<String> entryTypes,
       List<ValidationMessage> messages)
       throws IOException {
-    ParserBase parser = Manager.makeParser(worker, format);
+    ParserBase parser = worker.parser(format);
     parser.setupValidation(ValidationPolicy.EVERYTHING);
     if (parser instanceof XmlParser xml) {
       xml.setAllowXsiLocation(true);

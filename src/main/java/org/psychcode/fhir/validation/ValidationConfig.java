@@ -6,6 +6,7 @@ import org.psychcode.fhir.rules.BillingSuggester;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.RuleCatalog;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
+import org.psychcode.fhir.terminology.TerminologyService;
 import org.psychcode.fhir.terminology.TerminologyValidationSupport;
 import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
@@ -24,8 +25,8 @@ class ValidationConfig {
   private static final Logger log = LoggerFactory.getLogger(ValidationConfig.class);
 
   @Bean
-  CodeBook codeBook(TerminologyRegistry registry) {
-    return CodeBook.from(registry);
+  CodeBook codeBook(TerminologyService terminology) {
+    return CodeBook.from(terminology);
   }
 
   @Bean
@@ -36,14 +37,13 @@ class ValidationConfig {
   @Bean
   VisitValidator visitValidator(
       FhirContext ctx,
-      TerminologyRegistry registry,
       TerminologyValidationSupport terminology,
       CodeBook book,
       BillingRuleEngine engine,
       ObjectProvider<StoredResources> stored,
       ValidationProperties properties) {
     ProfileValidatorBuild profiles =
-        new ProfileValidatorBuild(() -> new ProfileValidator(ctx, registry, terminology, properties.validatorPool()));
+        new ProfileValidatorBuild(() -> new ProfileValidator(ctx, terminology, properties.validatorPool()));
     log.info(
         "Validation: profiles and {} billing rules; warm-up {}; at most {} Bundle entries; {} profile validations at once",
         engine.rules().size(),

@@ -1,7 +1,6 @@
 package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -9,7 +8,6 @@ import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.utils.validation.BundleValidationRule;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
@@ -23,12 +21,11 @@ import org.springframework.context.ApplicationListener;
 
 /**
  * The part of the profile validator that depends on nothing of the server: the FHIR R4 core definitions (every
- * StructureDefinition, ValueSet and CodeSystem of the specification), the support chain over them, its
- * worker context and a first {@link InstanceValidator}, whose construction converts every core definition
- * to the validator's model. That costs seconds, so with {@code warm-up: blocking} it starts when the application
- * starts (registered in {@code META-INF/spring.factories}) and runs while Spring builds the rest; the server's own CodeSystems,
- * ValueSets and profiles are added to the chain's first supports when they are loaded. A second application
- * context in the same JVM builds its own foundation.
+ * StructureDefinition, ValueSet and CodeSystem of the specification, each read when first needed), the support
+ * chain over them, its worker context and a first {@link InstanceValidator}. It starts when the application starts
+ * (registered in {@code META-INF/spring.factories}) and is built while Spring builds the rest; the server's own
+ * CodeSystems, ValueSets and profiles are added to the chain's first supports when they are loaded. A second
+ * application context in the same JVM builds its own foundation.
  */
 public final class ValidatorFoundation implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -38,17 +35,15 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
 
   final PrePopulatedValidationSupport own;
   final LateBoundTerminology terminology;
-  final IcdCategorySupport icd;
-  final DefaultProfileValidationSupport core;
+  final CoreDefinitions core;
   final ValidationSupportChain chain;
-  final IWorkerContext worker;
+  final LazyWorkerContext worker;
   final InstanceValidator first;
 
   /** For Spring's listener registration; the foundation itself is built by {@link #prepare}. */
   public ValidatorFoundation() {
     this.own = null;
     this.terminology = null;
-    this.icd = null;
     this.core = null;
     this.chain = null;
     this.worker = null;
@@ -56,33 +51,28 @@ public final class ValidatorFoundation implements ApplicationListener<Applicatio
   }
 
   private ValidatorFoundation(FhirContext ctx) {
-    this.core = new DefaultProfileValidationSupport(ctx);
-    CompletableFuture<?> coreTerminology =
-        CompletableFuture.runAsync(() -> core.fetchCodeSystem("http://hl7.org/fhir/administrative-gender"), ValidatorFoundation::daemon);
-    core.fetchAllStructureDefinitions();
+    this.core = new CoreDefinitions(ctx);
     this.own = new PrePopulatedValidationSupport(ctx);
     this.terminology = new LateBoundTerminology(ctx);
-    this.icd = new IcdCategorySupport(ctx);
     this.chain =
         new ValidationSupportChain(
-            icd,
             this.terminology,
             own,
             core,
             new InMemoryTerminologyServerValidationSupport(ctx),
             new CommonCodeSystemsTerminologyService(ctx));
-    this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
+    this.worker = new LazyWorkerContext(chain, core, own::fetchAllStructureDefinitions);
     this.first = newInstanceValidator(worker);
-    coreTerminology.join();
   }
 
   /**
-   * With {@code psychcode.validation.warm-up: blocking} the port opens only once the validator is warm, so its
-   * foundation starts as early as possible; otherwise it is built when the validator is first asked for.
+   * Unless {@code psychcode.validation.warm-up} is {@code off}, the foundation starts as soon as the environment is
+   * known, on its own thread beside Spring's start-up: with the core definitions read only when needed it takes
+   * a fraction of a second, on the second processor.
    */
   @Override
   public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-    if ("blocking".equalsIgnoreCase(event.getEnvironment().getProperty("psychcode.validation.warm-up", "background").trim())) {
+    if (!"off".equalsIgnoreCase(event.getEnvironment().getProperty("psychcode.validation.warm-up", "background").trim())) {
       start(FhirContext.forR4Cached());
     }
   }

@@ -948,8 +948,8 @@ class BillingRuleContractTest extends ContractTestBase {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"F41.1", "F411", "F32.A", "F01.50", "F99", "F43.10"})
-    void chapterFiveDiagnosisWithOrWithoutADotRaisesNothing(String code) throws Exception {
+    @ValueSource(strings = {"F41.1", "F32.A", "F01.A0", "F01.50", "F99", "F43.10", "F64.A"})
+    void billableChapterFiveDiagnosisRaisesNothing(String code) throws Exception {
       validate(Visit.individual().bill("90834").diagnoses(code)).noBillingFinding();
     }
 
@@ -978,6 +978,42 @@ class BillingRuleContractTest extends ContractTestBase {
       Visit v = Visit.individual().bill("90834").diagnoses();
       v.claim().addDiagnosis().setSequence(1).setDiagnosis(Visit.concept("http://snomed.info/sct", "197480006"));
       validate(v).exactly("diagnosis-not-behavioral");
+    }
+  }
+
+  @Nested
+  class DiagnosisNotBillable {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"F41", "F43.1", "F32.8", "F41.5"})
+    void chapterFiveCodeThatMayNotBeBilledIsDiagnosisNotBillable(String code) throws Exception {
+      Visit v = Visit.individual().bill("90834").diagnoses(code);
+      validate(v).exactly("diagnosis-not-billable").at("diagnosis-not-billable",
+          v.claimPath() + ".diagnosis[0].diagnosisCodeableConcept", v.claimPath() + ".diagnosis[0]", v.claimPath() + ".diagnosis");
+    }
+
+    @Test
+    void theSentenceNamesTheBillableCodesUnderIt() throws Exception {
+      validate(Visit.individual().bill("90834").diagnoses("F43.1"))
+          .exactly("diagnosis-not-billable")
+          .naming("diagnosis-not-billable", "F43.10").naming("diagnosis-not-billable", "F43.11").naming("diagnosis-not-billable", "F43.12");
+      validate(Visit.individual().bill("90834").diagnoses("F41.5"))
+          .exactly("diagnosis-not-billable")
+          .naming("diagnosis-not-billable", "F41.5").naming("diagnosis-not-billable", "F41.0").naming("diagnosis-not-billable", "F41.1").naming("diagnosis-not-billable", "F41.9");
+    }
+
+    @Test
+    void aBillableCodeWithoutItsDotIsNamedWithIt() throws Exception {
+      validate(Visit.individual().bill("90834").diagnoses("F411"))
+          .exactly("diagnosis-not-billable")
+          .naming("diagnosis-not-billable", "F411").naming("diagnosis-not-billable", "F41.1");
+    }
+
+    @Test
+    void aHeaderBesideABillableCodeIsStillReported() throws Exception {
+      Visit v = Visit.individual().bill("90834").diagnoses("F41.1", "F41");
+      validate(v).exactly("diagnosis-not-billable").at("diagnosis-not-billable",
+          v.claimPath() + ".diagnosis[1].diagnosisCodeableConcept", v.claimPath() + ".diagnosis[1]", v.claimPath() + ".diagnosis");
     }
   }
 

@@ -38,6 +38,7 @@ final class Findings {
       Map.entry("provider-scope", IssueSeverity.ERROR),
       Map.entry("diagnosis-missing", IssueSeverity.ERROR),
       Map.entry("diagnosis-not-behavioral", IssueSeverity.WARNING),
+      Map.entry("diagnosis-not-billable", IssueSeverity.ERROR),
       Map.entry("encounter-missing", IssueSeverity.ERROR),
       Map.entry("encounter-unresolved", IssueSeverity.ERROR),
       Map.entry("encounter-claim-mismatch", IssueSeverity.ERROR),

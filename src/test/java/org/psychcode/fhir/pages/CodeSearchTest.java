@@ -22,7 +22,9 @@ class CodeSearchTest {
   static CodeCatalog catalog() {
     try {
       TerminologyRegistry registry = new TerminologyRegistry(FhirContext.forR4Cached(), new TerminologyProperties("file:terminology/"));
-      return new CodeCatalog(new TerminologyService(registry, new CoreTerminology(FhirContext.forR4Cached())), CodeBook.from(registry));
+      TerminologyService terminology =
+          new TerminologyService(registry, new CoreTerminology(FhirContext.forR4Cached()), FhirContext.forR4Cached());
+      return new CodeCatalog(terminology, CodeBook.from(terminology));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

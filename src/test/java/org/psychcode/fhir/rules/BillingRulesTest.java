@@ -85,6 +85,16 @@ class BillingRulesTest {
     }
 
     @Test
+    void saysTheWholeMinutesTheRulesCount() {
+      assertThat(session("individual", 15 + 59 / 60.0).bill("90832").findings())
+          .singleElement()
+          .satisfies(x -> assertThat(x.message()).startsWith("A 15-minute individual session cannot be billed as 90832"));
+      assertThat(session("individual", 52.9).bill("90837").findings())
+          .singleElement()
+          .satisfies(x -> assertThat(x.message()).startsWith("A 52-minute individual session is billed as 90834"));
+    }
+
+    @Test
     void usesThePeriodWhenThereIsNoLength() {
       assertThat(session("individual", 0).length(null).period(50.0).bill("90834").ruleIds()).isEmpty();
       assertThat(session("individual", 0).length(null).period(30.0).bill("90834").ruleIds()).containsExactly("time-code-mismatch");
@@ -579,6 +589,67 @@ class BillingRulesTest {
     void warnsAsAWarning() {
       assertThat(session("individual", 45).diagnoses("Z63.0").bill("90834").findings().get(0).severity()).isEqualTo(Severity.WARNING);
     }
+
+    @ParameterizedTest(name = "{0} is behavioral")
+    @CsvSource({"F41.1", "F32.A", "F01.A0", "F43.10", "F64.A", "F99", "F03.90"})
+    void countsEveryBillableChapterFiveCodeAsBehavioral(String diagnosis) {
+      assertThat(session("individual", 45).diagnoses(diagnosis).bill("90834").ruleIds()).isEmpty();
+    }
+  }
+
+  @Nested
+  class DiagnosisNotBillable {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "F43.1|F43.1 is not a billable ICD-10-CM code: it has subcodes, and a claim carries one of them. Bill one of F43.10, F43.11 or F43.12.",
+          "F41|F41 is not a billable ICD-10-CM code: it has subcodes, and a claim carries one of them. Bill one of F41.0, F41.1, F41.3, F41.8 or F41.9.",
+          "F32.8|F32.8 is not a billable ICD-10-CM code: it has subcodes, and a claim carries one of them. Bill one of F32.81 or F32.89.",
+          "F41.5|F41.5 is not a code of ICD-10-CM (release 2027); the billable codes under F41 are F41.0, F41.1, F41.3, F41.8 or F41.9.",
+          "F43.15|F43.15 is not a code of ICD-10-CM (release 2027); the billable codes under F43.1 are F43.10, F43.11 or F43.12.",
+          "F411|F411 is not a code of ICD-10-CM (release 2027): an ICD-10-CM code carries a dot after its third character, F41.1.",
+          "F10|F10 is not a billable ICD-10-CM code: it has subcodes, and a claim carries one of them. Bill one of F10.10, F10.11, F10.120, F10.121, F10.129, F10.130, F10.131, F10.132, F10.139 or one of 49 more."
+        })
+    void rejectsACategoryWithSubcodesOrACodeOutsideTheReleaseNamingTheBillableCodes(String diagnosis, String sentence) {
+      List<Finding> findings = session("individual", 45).diagnoses(diagnosis).bill("90834").findings();
+
+      assertThat(findings).singleElement().satisfies(f -> {
+        assertThat(f.ruleId()).isEqualTo("diagnosis-not-billable");
+        assertThat(f.severity()).isEqualTo(Severity.ERROR);
+        assertThat(f.message()).isEqualTo(sentence);
+        assertThat(f.expressions()).containsExactly("Bundle.entry[5].resource.diagnosis[0].diagnosisCodeableConcept");
+      });
+    }
+
+    @Test
+    void pointsAtTheUnbillableDiagnosisAmongOthers() {
+      List<Finding> findings = session("individual", 45).diagnoses("F41.1", "F43.1").bill("90834").findings();
+
+      assertThat(findings).singleElement().satisfies(f -> {
+        assertThat(f.ruleId()).isEqualTo("diagnosis-not-billable");
+        assertThat(f.expressions()).containsExactly("Bundle.entry[5].resource.diagnosis[1].diagnosisCodeableConcept");
+      });
+    }
+
+    @Test
+    void holdsEveryClaimToItWhateverItBills() {
+      assertThat(session("individual", 45).diagnoses("F43.1").bill("96158").ruleIds()).containsExactly("diagnosis-not-billable");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Z63.0", "F08.1", "E11.9"})
+    void leavesCodesWithNothingOfChapterFiveUnderThemToTheBehavioralRule(String diagnosis) {
+      assertThat(session("individual", 45).diagnoses(diagnosis).bill("90834").ruleIds()).containsExactly("diagnosis-not-behavioral");
+    }
+
+    @Test
+    void judgesOnlyIcd10Cm() {
+      Scenario s = session("individual", 45).bill("90834");
+      s.diagnosisIn("http://hl7.org/fhir/sid/icd-10", "F41");
+      assertThat(s.ruleIds()).containsExactly("diagnosis-not-behavioral");
+    }
   }
 
   @Nested
@@ -639,7 +710,7 @@ class BillingRulesTest {
   class Duration {
 
     @ParameterizedTest(name = "length {0}, period {1} -> [{2}]")
-    @CsvSource({"50, 55, ", "50, 45, ", "50, 56, duration-inconsistent", "50, 44, duration-inconsistent", "50, 50.5, "})
+    @CsvSource({"50, 55, ", "50, 45, ", "50, 56, duration-inconsistent", "50, 44, duration-inconsistent", "50, 50.5, ", "50, 55.9, ", "50, 44.5, duration-inconsistent"})
     void toleratesFiveMinutes(double length, double period, String expected) {
       assertThat(session("individual", length).period(period).bill("90834").ruleIds()).isEqualTo(parse(expected));
     }
@@ -737,7 +808,7 @@ class BillingRulesTest {
     @Test
     void implementsEveryPublishedRuleAndNoOther() {
       assertThat(Scenario.ENGINE.rules()).extracting(BillingRule::id).containsExactlyInAnyOrderElementsOf(Scenario.CATALOG.all().keySet());
-      assertThat(Scenario.CATALOG.all()).hasSize(18);
+      assertThat(Scenario.CATALOG.all()).hasSize(19);
     }
 
     @Test

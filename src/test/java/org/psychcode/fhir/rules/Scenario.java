@@ -13,8 +13,10 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.psychcode.fhir.terminology.CoreTerminology;
 import org.psychcode.fhir.terminology.TerminologyProperties;
 import org.psychcode.fhir.terminology.TerminologyRegistry;
+import org.psychcode.fhir.terminology.TerminologyService;
 
 /**
  * A visit described in a few words (an individual session of 50 minutes billed as 90837) and turned into the
@@ -23,7 +25,8 @@ import org.psychcode.fhir.terminology.TerminologyRegistry;
 final class Scenario {
 
   static final TerminologyRegistry REGISTRY = registry();
-  static final CodeBook BOOK = CodeBook.from(REGISTRY);
+  static final CodeBook BOOK =
+      CodeBook.from(new TerminologyService(REGISTRY, new CoreTerminology(FhirContext.forR4Cached()), FhirContext.forR4Cached()));
   static final RuleCatalog CATALOG = RuleCatalog.from(REGISTRY);
   static final BillingRuleEngine ENGINE = BillingRuleEngine.standard(BOOK, CATALOG);
   static final LocalDate DAY = LocalDate.parse("2025-03-04");
@@ -133,6 +136,14 @@ final class Scenario {
       diagnoses.add(new Coded(Systems.ICD_10_CM, icd10cm[i], CLAIM + ".diagnosis[" + i + "].diagnosisCodeableConcept"));
     }
     diagnosisCount = icd10cm.length;
+    return this;
+  }
+
+  /** The only diagnosis, in another code system than ICD-10-CM. */
+  Scenario diagnosisIn(String system, String code) {
+    diagnoses.clear();
+    diagnoses.add(new Coded(system, code, CLAIM + ".diagnosis[0].diagnosisCodeableConcept"));
+    diagnosisCount = 1;
     return this;
   }
 

@@ -564,6 +564,7 @@ class TerminologyFilesTest {
         Map.entry("provider-scope", "error"),
         Map.entry("diagnosis-missing", "error"),
         Map.entry("diagnosis-not-behavioral", "warning"),
+        Map.entry("diagnosis-not-billable", "error"),
         Map.entry("encounter-missing", "error"),
         Map.entry("encounter-unresolved", "error"),
         Map.entry("encounter-claim-mismatch", "error"),
@@ -643,14 +644,19 @@ class TerminologyFilesTest {
     }
 
     @Test
-    void icdFragmentHoldsTheChapterFiveCategories() {
+    void icdFragmentHoldsChapterFiveWithItsHierarchy() {
       CodeSystemIndex icd = system(ICD);
+      assertThat(icd.content()).isEqualTo(CodeSystem.CodeSystemContentMode.FRAGMENT);
+      assertThat(icd.roots()).extracting(IndexedConcept::code).containsExactly("F01-F99");
       assertThat(icd.concepts()).allSatisfy(c -> {
-        assertThat(c.code()).matches("F[0-9]{2}");
+        assertThat(c.code()).matches("F[0-9]{2}(\\.[0-9A-Z]{1,4})?|F[0-9]{2}-F[0-9]{2}");
         assertThat(c.display()).isNotBlank();
+        assertThat(c.booleanProperty("billable")).as(c.code()).contains(c.children().isEmpty());
       });
+      assertThat(icd.concept("F41.1").orElseThrow().parents()).containsExactly("F41");
+      assertThat(icd.concept("F41").orElseThrow().parents()).containsExactly("F40-F48");
+      assertThat(icd.concept("F64.A").orElseThrow().parents()).containsExactly("F64");
       assertThat(icd.concepts()).extracting(IndexedConcept::code)
-          .contains("F01", "F10", "F20", "F32", "F33", "F41", "F43", "F84", "F90", "F99")
           .doesNotContain("F08", "F26", "F35", "F46", "F56", "F61", "F67", "F74", "F83", "F92", "F96");
     }
   }
@@ -720,9 +726,12 @@ class TerminologyFilesTest {
     }
 
     @Test
-    void diagnosesAreTheWholeIcdFragment() {
-      assertThat(valueSetCodes("mental-behavioral-diagnoses")).isEqualTo(system(ICD).concepts().stream()
-          .map(IndexedConcept::code).collect(Collectors.toCollection(TreeSet::new)));
+    void diagnosesAreTheBillableCodesOfChapterFive() {
+      ConceptSetComponent include = valueSet("mental-behavioral-diagnoses").getCompose().getIncludeFirstRep();
+      assertThat(valueSet("mental-behavioral-diagnoses").getCompose().getInclude()).hasSize(1);
+      assertThat(include.getSystem()).isEqualTo(ICD);
+      assertThat(include.getFilter()).extracting(f -> f.getProperty() + " " + f.getOp().toCode() + " " + f.getValue())
+          .containsExactly("concept is-a F01-F99", "billable = true");
     }
 
     @Test

@@ -11,14 +11,19 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.TerminologyCapabilities;
 import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -64,6 +69,18 @@ class TerminologyHttpTest extends TerminologyTestSupport {
       var oo = assertClientError(getJson("/ValueSet/$expand?url=" + VS + "crisis&date=2020-01-01"), 400);
       assertThat(oo.getIssueFirstRep().getCode()).isEqualTo(IssueType.NOTSUPPORTED);
       assertThat(oo.getIssueFirstRep().getDetails().getText()).contains("'date' is not supported");
+    }
+
+    @Test
+    void aLimitThatIsNotAWholeNumberIsABadRequestNotIgnored() throws Exception {
+      for (String limit : new String[] {"ten", "-1", "1.5"}) {
+        var oo = assertClientError(getJson("/ValueSet/$expand?url=" + VS + "crisis&limit=" + limit), 400);
+        assertThat(oo.getIssueFirstRep().getDetails().getText())
+            .isEqualTo("The parameter 'limit' is a whole number of zero or more, not '" + limit + "'");
+      }
+      Answer inBody =
+          postJson("/ValueSet/$expand", params("url", new UriType(VS + "crisis"), "_limit", new StringType("lots")));
+      assertThat(assertClientError(inBody, 400).getIssueFirstRep().getDetails().getText()).contains("'_limit'");
     }
 
     @Test
@@ -121,6 +138,81 @@ class TerminologyHttpTest extends TerminologyTestSupport {
               400);
       assertThat(oo.getIssueFirstRep().getExpression().get(0).getValue())
           .isEqualTo("ValueSet.compose.include[0].filter[0]");
+    }
+  }
+
+  /** What HL7's validator (6.10.x) and HAPI's remote terminology support send, as they send it. */
+  @Nested
+  class ClientParameters {
+
+    @Test
+    void codeSystemValidateCodeTakesTheValidatorsExpansionParameters() throws Exception {
+      Parameters p =
+          postJson(
+                  "/CodeSystem/$validate-code",
+                  params(
+                      "coding", new Coding(CPT, "90837", "Not the display"),
+                      "profile-url", new StringType("http://hl7.org/fhir/ExpansionProfile/dc8fd4bc-091a-424a-8a3b-6198ef146891"),
+                      "default-to-latest-version", new BooleanType(true),
+                      "displayLanguage", new CodeType("en-US"),
+                      "cache-id", new IdType("8b5a1c"),
+                      "diagnostics", new BooleanType(true)))
+              .parameters();
+
+      assertThat(result(p)).isFalse();
+      assertThat(issues(p)).singleElement().satisfies(i -> assertThat(expression(i)).isEqualTo("Coding.display"));
+    }
+
+    @Test
+    void modeLenientDisplayValidationMakesAWrongDisplayAWarning() throws Exception {
+      Parameters p =
+          getJson("/CodeSystem/$validate-code?system=" + CPT + "&code=90837&display=Nope&mode=lenient-display-validation")
+              .parameters();
+
+      assertThat(result(p)).isTrue();
+      assertThat(issues(p)).singleElement().satisfies(i -> assertThat(i.getSeverity()).isEqualTo(IssueSeverity.WARNING));
+    }
+
+    @Test
+    void expandTakesTheValidatorsLimitAndIncompleteFlags() throws Exception {
+      Answer a =
+          postJson(
+              "/ValueSet/$expand",
+              params(
+                  "url", new UriType(VS + "crisis"),
+                  "profile-url", new StringType("http://hl7.org/fhir/ExpansionProfile/dc8fd4bc-091a-424a-8a3b-6198ef146891"),
+                  "_limit", new IntegerType(10000),
+                  "_incomplete", new BooleanType(true),
+                  "incomplete-ok", new BooleanType(true),
+                  "excludeNested", new BooleanType(true),
+                  "includeDefinition", new BooleanType(false),
+                  "count", new IntegerType(100),
+                  "offset", new IntegerType(0)));
+
+      assertThat(a.status()).as(a.body()).isEqualTo(200);
+      assertThat(a.as(ValueSet.class).getExpansion().getContains()).extracting(c -> c.getCode()).contains("90839", "90840");
+    }
+
+    @Test
+    void lookupTakesHapisLanguageAndTheValidatorsParameters() throws Exception {
+      Answer a =
+          getJson(
+              "/CodeSystem/$lookup?system=" + CPT + "&code=90837&language=en&profile-url=x&valueset-membership-only=false&count=5");
+
+      assertThat(a.status()).as(a.body()).isEqualTo(200);
+      assertThat(a.parameters().getParameterValue("display").primitiveValue()).contains("60");
+      assertThat(a.parameters().getParameterValue("code").primitiveValue()).isEqualTo("90837");
+    }
+
+    @Test
+    void excludeSystemLeavesThatSystemsCodesOutOfTheValueSet() throws Exception {
+      String url = VS + "behavioral-health-codes";
+      Parameters excluded =
+          getJson("/ValueSet/$validate-code?url=" + url + "&system=" + CPT + "&code=90837&exclude-system=" + CPT).parameters();
+      ValueSet expansion = getJson("/ValueSet/$expand?url=" + url + "&exclude-system=" + CPT).as(ValueSet.class);
+
+      assertThat(result(excluded)).isFalse();
+      assertThat(expansion.getExpansion().getContains()).isNotEmpty().allSatisfy(c -> assertThat(c.getSystem()).isNotEqualTo(CPT));
     }
   }
 

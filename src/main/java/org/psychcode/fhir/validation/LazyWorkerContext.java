@@ -1,0 +1,169 @@
+package org.psychcode.fhir.validation;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
+import org.hl7.fhir.exceptions.FHIRFormatError;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r5.elementmodel.JsonParser;
+import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
+import org.hl7.fhir.r5.elementmodel.ParserBase;
+import org.hl7.fhir.r5.elementmodel.XmlParser;
+import org.hl7.fhir.r5.model.Resource;
+import org.hl7.fhir.r5.model.StructureDefinition;
+import org.hl7.fhir.r5.model.StructureDefinition.StructureDefinitionKind;
+import org.hl7.fhir.r5.model.StructureDefinition.TypeDerivationRule;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
+
+/**
+ * HAPI's bridge between the HL7 validator and the support chain, with one difference: where the validator asks
+ * for <em>every</em> StructureDefinition, it gets outlines of the core ones. HAPI's bridge answers those calls by
+ * fetching and converting to R5 every definition of the chain, which is most of the cost of building a validator
+ * and of its memory. The validator asks for them in three places, and reads only names there: its FHIRPath engine
+ * (the names of the types and which are primitive), {@link #isPrimitiveType}, and the element parser, which looks
+ * up the definition of each resource type it meets; that one parser is built here ({@link #parser}) to fetch the
+ * definition by URL instead, whole. Every other question (a definition by URL, the definitions of a type) is
+ * answered with whole definitions, fetched and converted as HAPI does, once each.
+ *
+ * <p>An outline carries a core StructureDefinition's URL, version, name, type, kind, derivation, abstract flag and
+ * base; {@code ProfileValidatorEquivalenceTest} holds the answers of a validator built on it to those of HAPI's.
+ */
+final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
+
+  private static final String FHIR_NS = "http://hl7.org/fhir";
+  private static final String SD_PREFIX = "http://hl7.org/fhir/StructureDefinition/";
+
+  private final CoreDefinitions core;
+  private final Supplier<List<IBaseResource>> others;
+  private final List<StructureDefinition> outlines;
+  private final Set<String> primitiveTypes;
+
+  /**
+   * @param chain the whole support chain, which answers every fetch
+   * @param core the core definitions in that chain
+   * @param others the chain's other StructureDefinitions (the server's profiles), listed whole
+   */
+  LazyWorkerContext(IValidationSupport chain, CoreDefinitions core, Supplier<List<IBaseResource>> others) {
+    super(chain);
+    this.core = core;
+    this.others = others;
+    this.outlines = core.structureOutlines().stream().map(LazyWorkerContext::outline).toList();
+    this.primitiveTypes =
+        outlines.stream()
+            .filter(sd -> sd.getKind() == StructureDefinitionKind.PRIMITIVETYPE)
+            .map(StructureDefinition::getName)
+            .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static StructureDefinition outline(CoreDefinitions.Entry e) {
+    StructureDefinition sd = new StructureDefinition();
+    sd.setUrl(e.url());
+    sd.setVersion(e.version().isEmpty() ? null : e.version());
+    sd.setName(e.name());
+    sd.setType(e.sdType());
+    if (!e.kind().isEmpty()) {
+      sd.setKind(StructureDefinitionKind.fromCode(e.kind()));
+    }
+    if (!e.derivation().isEmpty()) {
+      sd.setDerivation(TypeDerivationRule.fromCode(e.derivation()));
+    }
+    sd.setAbstract(e.isAbstract());
+    if (!e.base().isEmpty()) {
+      sd.setBaseDefinition(e.base());
+    }
+    return sd;
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public <T extends Resource> List<T> fetchResourcesByType(Class<T> type) {
+    if (!StructureDefinition.class.equals(type)) {
+      return super.fetchResourcesByType(type);
+    }
+    List<StructureDefinition> all = new ArrayList<>(outlines);
+    all.addAll(otherStructures());
+    return (List<T>) all;
+  }
+
+  @Override
+  public List<StructureDefinition> fetchTypeDefinitions(String typeName) {
+    List<StructureDefinition> result = new ArrayList<>();
+    for (CoreDefinitions.Entry e : core.structureOutlines()) {
+      if (typeName.equals(e.sdType())) {
+        result.add(fetchResource(StructureDefinition.class, e.url()));
+      }
+    }
+    for (StructureDefinition sd : otherStructures()) {
+      if (typeName.equals(sd.getType())) {
+        result.add(sd);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public boolean isPrimitiveType(String type) {
+    return primitiveTypes.contains(type);
+  }
+
+  @Override
+  public boolean isDataType(String type) {
+    return !isPrimitiveType(type);
+  }
+
+  /**
+   * The HL7 element parser for JSON or XML, finding the definition of each resource type it meets by its URL
+   * rather than among all StructureDefinitions.
+   */
+  ParserBase parser(FhirFormat format) {
+    return switch (format) {
+      case JSON -> new JsonParser(this) {
+        @Override
+        protected StructureDefinition getDefinition(List<ValidationMessage> errors, int line, int col, String name)
+            throws FHIRFormatError {
+          StructureDefinition sd = baseDefinition(name);
+          return sd != null ? sd : super.getDefinition(errors, line, col, name);
+        }
+      };
+      case XML -> new XmlParser(this) {
+        @Override
+        protected StructureDefinition getDefinition(
+            List<ValidationMessage> errors, int line, int col, String ns, String name) throws FHIRFormatError {
+          StructureDefinition sd = FHIR_NS.equals(ns) ? baseDefinition(name) : null;
+          return sd != null ? sd : super.getDefinition(errors, line, col, ns, name);
+        }
+      };
+      default -> throw new IllegalArgumentException("no parser for " + format);
+    };
+  }
+
+  /** The whole core definition of a resource or data type by name (Patient), as the parser would find it. */
+  private StructureDefinition baseDefinition(String name) {
+    if (name == null) {
+      return null;
+    }
+    CoreDefinitions.Entry e = core.structureOutline(SD_PREFIX + name);
+    if (e == null || !"specialization".equals(e.derivation())) {
+      return null;
+    }
+    return fetchResource(StructureDefinition.class, e.url());
+  }
+
+  private List<StructureDefinition> otherStructures() {
+    List<StructureDefinition> result = new ArrayList<>();
+    List<IBaseResource> mine = others.get();
+    if (mine != null) {
+      for (IBaseResource r : mine) {
+        String url = ((org.hl7.fhir.r4.model.StructureDefinition) r).getUrl();
+        if (core.structureOutline(url) == null) {
+          result.add(fetchResource(StructureDefinition.class, url));
+        }
+      }
+    }
+    return result;
+  }
+}

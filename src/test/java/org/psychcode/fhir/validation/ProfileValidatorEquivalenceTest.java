@@ -1,0 +1,103 @@
+package org.psychcode.fhir.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r5.context.IWorkerContext;
+import org.hl7.fhir.r5.elementmodel.Manager;
+import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
+import org.hl7.fhir.r5.elementmodel.ParserBase;
+import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
+import org.hl7.fhir.validation.instance.InstanceValidator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The profile validator reads the FHIR core definitions one by one when first needed ({@link CoreDefinitions},
+ * {@link LazyWorkerContext}); HAPI's own setup reads all of them. Both must say the same of every example visit,
+ * whole and with a fault slipped in, as JSON and as XML.
+ */
+class ProfileValidatorEquivalenceTest {
+
+  private static final FhirContext CTX = FhirContext.forR4Cached();
+  private static Setup hapi;
+  private static Setup lazy;
+
+  private record Setup(InstanceValidator validator, Function<FhirFormat, ParserBase> parsers, CoreDefinitions core) {}
+
+  @BeforeAll
+  static void build() {
+    hapi = setup(false);
+    lazy = setup(true);
+  }
+
+  private static Setup setup(boolean lazily) {
+    PrePopulatedValidationSupport own = new PrePopulatedValidationSupport(CTX);
+    ConformanceResources.load(CTX, "*.json", StructureDefinition.class).forEach(own::addStructureDefinition);
+    CoreDefinitions core = lazily ? new CoreDefinitions(CTX) : null;
+    IValidationSupport coreSupport = lazily ? core : new DefaultProfileValidationSupport(CTX);
+    ValidationSupportChain chain =
+        new ValidationSupportChain(
+            own, coreSupport, new InMemoryTerminologyServerValidationSupport(CTX), new CommonCodeSystemsTerminologyService(CTX));
+    if (lazily) {
+      LazyWorkerContext worker = new LazyWorkerContext(chain, core, own::fetchAllStructureDefinitions);
+      return new Setup(ValidatorFoundation.newInstanceValidator(worker), worker::parser, core);
+    }
+    IWorkerContext worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
+    return new Setup(ValidatorFoundation.newInstanceValidator(worker), f -> Manager.makeParser(worker, f), null);
+  }
+
+  @Test
+  void findsWhatHapisOwnSetupFindsInEveryExampleVisit() throws Exception {
+    List<String> examples = ConformanceResources.texts("examples/*.json");
+    assertThat(examples).hasSizeGreaterThan(20);
+    int findings = 0;
+    for (String example : examples) {
+      assertSameFindings(example, FhirFormat.JSON);
+      String broken = example.replace("\"status\": \"active\"", "\"status\": \"on-hold\"").replace("\"gender\": \"female\"", "\"gender\": \"F\"");
+      findings += assertSameFindings(broken, FhirFormat.JSON);
+      String xml = CTX.newXmlParser().encodeResourceToString(CTX.newJsonParser().parseResource(example));
+      assertSameFindings(xml, FhirFormat.XML);
+    }
+    assertThat(findings).as("the faults slipped in are found").isGreaterThan(examples.size());
+  }
+
+  @Test
+  void readsOnlyAFewCoreDefinitions() throws Exception {
+    assertSameFindings(ConformanceResources.texts("examples/valid-individual.json").get(0), FhirFormat.JSON);
+    assertThat(lazy.core().loadedCount()).isBetween(10, 200);
+  }
+
+  private static int assertSameFindings(String text, FhirFormat format) throws Exception {
+    List<String> expected = describe(hapi, text, format);
+    assertThat(describe(lazy, text, format)).as(text).isEqualTo(expected);
+    return expected.size();
+  }
+
+  private static List<String> describe(Setup setup, String text, FhirFormat format) throws Exception {
+    List<ValidationMessage> messages = new ArrayList<>();
+    ParserBase parser = setup.parsers().apply(format);
+    parser.setupValidation(ParserBase.ValidationPolicy.EVERYTHING);
+    for (ValidatedFragment fragment : parser.parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))) {
+      messages.addAll(fragment.getErrors());
+      if (fragment.getElement() != null) {
+        setup.validator().validate(null, messages, null, fragment.getElement(), List.of());
+      }
+    }
+    return messages.stream().map(m -> m.getLevel() + " " + m.getLocation() + " " + m.getMessageId() + " " + m.getMessage()).sorted().toList();
+  }
+}
