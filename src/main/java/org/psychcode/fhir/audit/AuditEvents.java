@@ -82,12 +82,7 @@ final class AuditEvents {
     for (String p : patients.isEmpty() ? Set.<String>of("") : patients) {
       AuditEvent e = common(p.isEmpty() ? "Query" : "PatientQuery", subtype, AuditEventAction.E, who, false);
       user(e, who, "IRCP", "information recipient");
-      AuditEventEntityComponent query = e.addEntity();
-      query.getType().setSystem(ENTITY_TYPE).setCode("2").setDisplay("System Object");
-      query.getRole().setSystem(OBJECT_ROLE).setCode("24").setDisplay("Query");
-      String asked = (who.method() == null ? "" : who.method() + " ") + (who.url() == null ? "" : who.url());
-      query.setDescription(asked);
-      query.setQuery(asked.getBytes(StandardCharsets.UTF_8));
+      query(e, who);
       if (!p.isEmpty()) {
         patient(e, p);
       }
@@ -97,12 +92,32 @@ final class AuditEvents {
   }
 
   /**
+   * A request for stored data that was refused (401 without a valid token, 403 without the scope): outcome 4 (minor
+   * failure) with the refusal's sentence, the interaction as asked, and the resource or query it asked for. It claims
+   * no BALP profile (BALP profiles the accesses that happened); no patient is named, since nothing was read.
+   */
+  static AuditEvent refused(String subtype, AuditEventAction action, String what, String reason, Requestor who) {
+    AuditEvent e = common(null, subtype, action, who, false);
+    e.setOutcome(AuditEvent.AuditEventOutcome._4);
+    e.setOutcomeDesc(reason);
+    user(e, who, "IRCP", "information recipient");
+    if (what != null) {
+      data(e, what);
+    } else {
+      query(e, who);
+    }
+    return e;
+  }
+
+  /**
    * What every event has. For a read the data flows from the server to the client, and BALP names them the other way
    * round from a write or query (the client is the Destination, the server the Source).
    */
   private static AuditEvent common(String profile, String subtype, AuditEventAction action, Requestor who, boolean serverIsSource) {
     AuditEvent e = new AuditEvent();
-    e.getMeta().addProfile(BALP + profile);
+    if (profile != null) {
+      e.getMeta().addProfile(BALP + profile);
+    }
     e.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation"));
     e.addSubtype(new Coding(INTERACTION, subtype, subtype));
     if (who.operation() != null) {
@@ -167,6 +182,16 @@ final class AuditEvents {
     data.getType().setSystem(ENTITY_TYPE).setCode("2").setDisplay("System Object");
     data.getRole().setSystem(OBJECT_ROLE).setCode("4").setDisplay("Domain Resource");
     data.getWhat().setReference(reference);
+  }
+
+  /** The query as it was asked (method and URL), base64 in {@code query} and readable in {@code description}. */
+  private static void query(AuditEvent e, Requestor who) {
+    AuditEventEntityComponent query = e.addEntity();
+    query.getType().setSystem(ENTITY_TYPE).setCode("2").setDisplay("System Object");
+    query.getRole().setSystem(OBJECT_ROLE).setCode("24").setDisplay("Query");
+    String asked = (who.method() == null ? "" : who.method() + " ") + (who.url() == null ? "" : who.url());
+    query.setDescription(asked);
+    query.setQuery(asked.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void patient(AuditEvent e, String patient) {

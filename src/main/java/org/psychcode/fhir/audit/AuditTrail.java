@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * search, written by one background writer in batches right after the answer, so a read costs no commit. The writer
  * drains its queue before the server stops; a full queue (10,000 events) makes readers wait rather than lose events.
  * AuditEvents are a stored type ({@code psychcode.store.types.AuditEvent}, immutable): read and searched like any
- * other, never changed. Writes of AuditEvents themselves (a client posting its own) are not audited again.
+ * other, never changed. Writes of AuditEvents themselves (a client posting its own) are not audited again. Refused
+ * requests for stored data are recorded too ({@link RefusedAccess}).
  */
 @Component
 class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycle {
@@ -76,6 +77,11 @@ class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycl
         }
       }
     }
+    queue(events);
+  }
+
+  /** Events written by the background writer, after the answer: reads, and refused requests (nothing to commit with). */
+  void queue(List<AuditEvent> events) {
     for (AuditEvent e : events) {
       try {
         reads.put(e);

@@ -2,6 +2,8 @@ package org.psychcode.fhir.audit;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.servlet.http.HttpServletRequest;
+import org.psychcode.fhir.rest.RequestIdFilter;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -64,6 +66,18 @@ record Requestor(
             : (request.getResourceName() == null ? "" : request.getResourceName() + "/") + request.getOperation(),
         method,
         url);
+  }
+
+  /**
+   * A request refused before HAPI read it (no token, or one that failed its checks): nothing about the caller is
+   * trusted but its network address; the user and the application are {@code anonymous}.
+   */
+  static Requestor of(HttpServletRequest request) {
+    String query = request.getQueryString();
+    String url = request.getRequestURL() + (query == null ? "" : "?" + query);
+    String server = request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort() + request.getContextPath() + "/fhir";
+    return new Requestor(
+        null, null, null, null, null, request.getRemoteAddr(), server, request.getHeader(RequestIdFilter.HEADER), null, request.getMethod(), url);
   }
 
   private static String first(String a, String b, String c) {

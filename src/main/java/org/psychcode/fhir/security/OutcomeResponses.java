@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.psychcode.fhir.audit.RefusedAccess;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
@@ -18,16 +19,19 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * The answers Spring Security gives before HAPI sees a request, as FHIR clients read every refusal: an
  * OperationOutcome, in XML when the client asks for it ({@code _format} or {@code Accept}), else JSON. The status and the
  * {@code WWW-Authenticate} header are Spring's own (RFC 6750: {@code Bearer}, with {@code error="invalid_token"} and
- * its description when a token was sent and refused).
+ * its description when a token was sent and refused). A refused request for {@code /fhir} is recorded as an
+ * AuditEvent ({@link RefusedAccess}).
  */
 final class OutcomeResponses {
 
   private final FhirContext ctx;
+  private final RefusedAccess audit;
   private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
   private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
 
-  OutcomeResponses(FhirContext ctx) {
+  OutcomeResponses(FhirContext ctx, RefusedAccess audit) {
     this.ctx = ctx;
+    this.audit = audit;
   }
 
   AuthenticationEntryPoint entryPoint() {
@@ -52,7 +56,11 @@ final class OutcomeResponses {
     return "The bearer token was refused: " + why.replaceAll("[\\r\\n]+", " ");
   }
 
+  /** Answers the refusal, and records it in the audit trail when it was a request for stored data (under /fhir). */
   private void write(HttpServletRequest request, HttpServletResponse response, IssueType type, String text) throws IOException {
+    if (OpenEndpoints.path(request).startsWith("/fhir")) {
+      audit.refused(request, text);
+    }
     OperationOutcome oo = AccessPolicy.outcome(type, text);
     boolean xml = wantsXml(request);
     String body = (xml ? ctx.newXmlParser() : ctx.newJsonParser()).encodeResourceToString(oo);

@@ -3,6 +3,7 @@ package org.psychcode.fhir.security;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import org.psychcode.fhir.audit.RefusedAccess;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.security.oauth2.resource.OAuth2ResourceServerProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -64,8 +65,8 @@ class SecurityConfig {
   }
 
   @Bean
-  SecurityFilterChain bearerTokens(HttpSecurity http, JwtDecoder decoder, FhirContext ctx) throws Exception {
-    OutcomeResponses responses = new OutcomeResponses(ctx);
+  SecurityFilterChain bearerTokens(HttpSecurity http, JwtDecoder decoder, FhirContext ctx, RefusedAccess audit) throws Exception {
+    OutcomeResponses responses = new OutcomeResponses(ctx, audit);
     http.csrf(c -> c.disable())
         .cors(c -> c.disable())
         .httpBasic(b -> b.disable())

@@ -427,6 +427,45 @@ class SecurityContractTest extends SecuredServerTestBase {
     }
 
     @Test
+    void refusedRequestsAreAuditedWithTheirOutcomeAndReason() throws Exception {
+      String id = createPatient();
+      refused(as(ISSUER.token("system/Claim.rs"), "GET", "/Patient/" + id, null), 403);
+      refused(as(null, "GET", "/Patient/" + id, null), 401);
+      refused(as(ISSUER.token("system/Claim.rs"), "DELETE", "/Patient/" + id, null), 403);
+      List<AuditEvent> events =
+          eventually(ISSUER.token("system/AuditEvent.rs"), "/AuditEvent?entity=Patient/" + id + "&_count=100", 3,
+              e -> e.getOutcome() == AuditEvent.AuditEventOutcome._4);
+      assertThat(events).hasSize(3);
+      assertThat(events).allSatisfy(e -> {
+        assertThat(e.getMeta().getProfile()).isEmpty();
+        assertThat(e.getAgent()).anySatisfy(a -> assertThat(a.getNetwork().getAddress()).isNotBlank());
+      });
+      assertThat(events).anySatisfy(e -> {
+        assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("read");
+        assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+        assertThat(e.getOutcomeDesc()).contains("system/Patient.r");
+        assertThat(e.getAgent()).anySatisfy(a -> {
+          assertThat(a.getRequestor()).isTrue();
+          assertThat(a.getWho().getIdentifier().getValue()).isEqualTo("user-1");
+        });
+      });
+      assertThat(events).anySatisfy(e -> {
+        assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("read");
+        assertThat(e.getOutcomeDesc()).contains("needs a bearer token");
+        assertThat(e.getAgent()).anySatisfy(a -> {
+          assertThat(a.getRequestor()).isTrue();
+          assertThat(a.getName()).isEqualTo("anonymous");
+        });
+      });
+      assertThat(events).anySatisfy(e -> {
+        assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("delete");
+        assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.D);
+        assertThat(e.getOutcomeDesc()).contains("system/Patient.d");
+      });
+      assertThat(as(ISSUER.token(ADMIN), "GET", "/Patient/" + id, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void auditEventsCannotBeChangedOrDeletedAndDoNotKeepWhatTheyNameAlive() throws Exception {
       String id = createPatient();
       Bundle found = parse(Bundle.class, as(ISSUER.token(ADMIN), "GET", "/AuditEvent?entity=Patient/" + id, null));
