@@ -334,6 +334,41 @@ class SecurityContractTest extends SecuredServerTestBase {
           .statusCode()).isEqualTo(200);
     }
 
+    /**
+     * The guard for whoever adds an operation: each one the CapabilityStatement declares is either in an open family
+     * or has its row in {@link AccessPolicy#NEEDS}; one with neither is refused to every token (fail closed), and this
+     * test names it so that its row is written.
+     */
+    @Test
+    void everyOperationTheServerDeclaresIsOpenOrHasItsRowInTheScopeTable() throws Exception {
+      CapabilityStatement cs = parse(CapabilityStatement.class, as(null, "GET", "/metadata", null));
+      List<String> unjudged = new ArrayList<>();
+      List<String> checked = new ArrayList<>();
+      for (var resource : cs.getRestFirstRep().getResource()) {
+        for (var op : resource.getOperation()) {
+          String key = resource.getType() + "/$" + op.getName().replaceFirst("^\\$", "");
+          checked.add(key);
+          if (!open(resource.getType() + "/$" + op.getName().replaceFirst("^\\$", "")) && AccessPolicy.operation(key).isEmpty()) {
+            unjudged.add(key);
+          }
+        }
+      }
+      for (var op : cs.getRestFirstRep().getOperation()) {
+        String key = "$" + op.getName().replaceFirst("^\\$", "");
+        checked.add(key);
+        if (!open(key) && AccessPolicy.operation(key).isEmpty()) {
+          unjudged.add(key);
+        }
+      }
+      assertThat(checked).contains("Claim/$submit", "Encounter/$suggest-codes", "CodeSystem/$lookup");
+      assertThat(unjudged).as("operations with neither an open family nor a row in AccessPolicy.NEEDS").isEmpty();
+    }
+
+    private boolean open(String path) {
+      return OpenEndpoints.DEFAULT_OPEN.contains(String.valueOf(OpenEndpoints.family("POST", "/fhir/" + path)))
+          || OpenEndpoints.DEFAULT_OPEN.contains(String.valueOf(OpenEndpoints.family("GET", "/fhir/" + path)));
+    }
+
     @Test
     void anOperationNoScopeGrantsIsRefused() throws Exception {
       assertThat(as(ISSUER.token(ADMIN), "GET", "/Patient/$everything", null).statusCode()).isBetween(403, 405);
