@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code POST Encounter/$suggest-codes} and the pages only read what the request carries (and the store for context).
  * {@code /actuator/health} and the SMART configuration are always open; everything else under {@code /fhir} asks for
  * a token, except {@code POST /fhir}, whose transaction and batch entries are each judged by the store's access check
- * (a batch of terminology calls needs no token).
+ * (a batch of terminology calls needs no token). Outside {@code /fhir} only the published-code pages are open: a page
+ * added later that shows stored data (a report, an audit view) needs a token until it is named here.
  */
 public final class OpenEndpoints {
 
@@ -20,6 +21,10 @@ public final class OpenEndpoints {
   private static final Set<String> TERMINOLOGY = Set.of("CodeSystem", "ValueSet", "ConceptMap", "$versions");
   private static final Set<String> METADATA =
       Set.of("metadata", "StructureDefinition", "SearchParameter", "OperationDefinition", "api-docs", "swagger-ui");
+
+  /** The pages of the published codes (search, one code, the visit checker) and their assets; any other page needs a token. */
+  private static final Set<String> PAGES = Set.of("/", "/check");
+  private static final List<String> PAGE_PREFIXES = List.of("/codes/", "/assets/");
 
   private final Set<String> open;
 
@@ -50,7 +55,7 @@ public final class OpenEndpoints {
       return "actuator";
     }
     if (!path.equals("/fhir") && !path.startsWith("/fhir/")) {
-      return "pages";
+      return PAGES.contains(path) || PAGE_PREFIXES.stream().anyMatch(path::startsWith) ? "pages" : null;
     }
     String[] parts = path.substring("/fhir".length()).replaceFirst("^/", "").split("/");
     if (parts.length == 0 || parts[0].isEmpty()) {
