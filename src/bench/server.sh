@@ -17,6 +17,26 @@ build_jar() {
   echo "$jar"
 }
 
+# With BENCH_SECURITY=on the server checks bearer tokens (a demo key pair made here, as docker/demo-token.java
+# makes one for the compose file) and BENCH_TOKEN holds a token granting everything (system/*.cruds), which the
+# scenarios and curl_auth send.
+bench_security_args=()
+if [ "${BENCH_SECURITY:-off}" = on ]; then
+  bench_keys=$(mktemp -d)
+  java -Ddemo.dir="$bench_keys" "$bench_root/docker/demo-token.java" keys >/dev/null
+  BENCH_TOKEN=$(java -Ddemo.dir="$bench_keys" "$bench_root/docker/demo-token.java" token 'system/*.cruds' --minutes 600)
+  export BENCH_TOKEN
+  bench_security_args=(--psychcode.security.enabled=true
+    "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:$bench_keys/public.pem"
+    --spring.security.oauth2.resourceserver.jwt.issuer-uri=https://demo-issuer.psychcode.invalid
+    --spring.security.oauth2.resourceserver.jwt.audiences=psychcode-fhir)
+fi
+
+# curl_auth ARGS...: curl with the benchmark's bearer token, when there is one
+curl_auth() {
+  if [ -n "${BENCH_TOKEN:-}" ]; then curl -H "Authorization: Bearer $BENCH_TOKEN" "$@"; else curl "$@"; fi
+}
+
 # prepare_server: the extracted copy of the current jar (and its archive), in server_dir and server_jar
 prepare_server() {
   local jar key
@@ -44,12 +64,13 @@ prepare_server() {
 start_server() {
   local port=$1 log=$2
   shift 2
+  set -- "$@" ${bench_security_args[@]+"${bench_security_args[@]}"}
   [ -n "${server_dir:-}" ] || prepare_server
   start_ns=$(date +%s%N)
   # shellcheck disable=SC2086
   java $jvm_opts $cds_opts -jar "$server_dir/$server_jar" --server.port="$port" "$@" ${BENCH_SERVER_ARGS:-} >"$log" 2>&1 &
   server_pid=$!
-  trap 'stop_server; rm -rf ${bench_scratch:-}' EXIT
+  trap 'stop_server; rm -rf ${bench_scratch:-} ${bench_keys:-}' EXIT
 }
 
 stop_server() {
@@ -92,7 +113,7 @@ median() {
 
 machine() {
   echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB; java: $(java -version 2>&1 | head -n1)"
-  echo "jvm options: $jvm_opts${cds_opts:+ $cds_opts}${BENCH_SERVER_ARGS:+; server arguments: $BENCH_SERVER_ARGS}; load average before start: $load_before"
+  echo "jvm options: $jvm_opts${cds_opts:+ $cds_opts}${BENCH_SERVER_ARGS:+; server arguments: $BENCH_SERVER_ARGS}; security: ${BENCH_SECURITY:-off}; load average before start: $load_before"
 }
 
 resident_memory() {

@@ -4,7 +4,8 @@
 # write enforce (the default) and then off; then the searches clients make of what was stored.
 # Usage: src/bench/store.sh [SECONDS_PER_SCENARIO]
 # Needs wrk on the PATH (Debian: apt-get install wrk) and a JDK. JVM options: BENCH_JVM_OPTS (default: the
-# server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS.
+# server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS. BENCH_SECURITY=on: the
+# same with bearer tokens checked (SMART scopes) on every request.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server.sh"
@@ -19,7 +20,7 @@ cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" "$here/wrk/stor
 
 # search_p50 QUERY: median of 200 sequential requests (curl), in ms
 search_p50() {
-  for _ in $(seq 1 200); do curl -s -o /dev/null -w '%{time_total}\n' "$base/$1"; done |
+  for _ in $(seq 1 200); do curl_auth -s -o /dev/null -w '%{time_total}\n' "$base/$1"; done |
     sort -n | awk '{a[NR]=$1} END{printf "%.2f ms", a[int(NR/2)] * 1000}'
 }
 
@@ -41,8 +42,8 @@ for validation in enforce off; do
   fi
   wrk_row "$script" 16 "$seconds" "validation $validation, 16 clients"
   if [ "$validation" = off ]; then
-    stored=$(curl -s "$base/Claim?_summary=count" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
-    patient=$(curl -s "$base/Patient?_count=1&_sort=-_lastUpdated" | sed -n 's/.*"resourceType":"Patient","id":"\([^"]*\)".*/\1/p' | head -n1)
+    stored=$(curl_auth -s "$base/Claim?_summary=count" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+    patient=$(curl_auth -s "$base/Patient?_count=1&_sort=-_lastUpdated" | sed -n 's/.*"resourceType":"Patient","id":"\([^"]*\)".*/\1/p' | head -n1)
     echo
     echo "With $stored visits stored: Encounter?patient= p50 $(search_p50 "Encounter?patient=$patient"),"\
       "Claim?patient=&_include=Claim:encounter p50 $(search_p50 "Claim?patient=$patient&_include=Claim:encounter") (curl, one at a time)"

@@ -59,3 +59,14 @@ done = function(summary, latency, requests)
   end
   io.stderr:write("unexpected answers: " .. total .. "\n")
 end
+
+-- The headers of a FHIR request, with the bearer token the benchmark minted when it runs with security on
+-- (BENCH_SECURITY=on: BENCH_TOKEN), so the same scenarios measure the server with and without token checks.
+local bearer = os.getenv("BENCH_TOKEN")
+function fhir_headers()
+  local h = {["Content-Type"] = "application/fhir+json", ["Accept"] = "application/fhir+json"}
+  if bearer and bearer ~= "" then
+    h["Authorization"] = "Bearer " .. bearer
+  end
+  return h
+end

@@ -22,7 +22,7 @@ request = function()
     :gsub("%%M%%", string.format("%02d", (n % 12) + 1))
     :gsub("%%D%%", string.format("%02d", (n % 28) + 1))
     :gsub("%%MIN%%", tostring(38 + (n % 15)))
-  return wrk.format("POST", "/fhir", {["Content-Type"] = "application/fhir+json", ["Accept"] = "application/fhir+json"}, body)
+  return wrk.format("POST", "/fhir", fhir_headers(), body)
 end
 
 -- Each answer must be a transaction-response that created the visit: a 422 or another refusal would mean the

@@ -17,7 +17,7 @@ request = function()
     :gsub("%%M%%", string.format("%02d", (n % 12) + 1))
     :gsub("%%D%%", string.format("%02d", (n % 28) + 1))
     :gsub("%%MIN%%", tostring(38 + (n % 15)))
-  return wrk.format("POST", "/fhir/Bundle/$validate", {["Content-Type"] = "application/fhir+json", ["Accept"] = "application/fhir+json"}, body)
+  return wrk.format("POST", "/fhir/Bundle/$validate", fhir_headers(), body)
 end
 
 -- Each answer must be the valid visit's single information issue: a billing finding or a 4xx would mean the

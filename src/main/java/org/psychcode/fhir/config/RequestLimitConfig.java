@@ -2,6 +2,7 @@ package org.psychcode.fhir.config;
 
 import jakarta.servlet.Filter;
 import org.psychcode.fhir.WarmUps;
+import org.psychcode.fhir.rest.RequestLineFilter;
 import org.psychcode.fhir.rest.RequestLimitProperties;
 import org.psychcode.fhir.rest.RequestSizeLimitFilter;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Puts the request size limit, and the count of requests being served, in front of the FHIR servlet. */
+/** Puts the request size limit, the query's encoding check and the count of requests being served in front of the FHIR servlet. */
 @Configuration
 class RequestLimitConfig {
 
@@ -19,6 +20,15 @@ class RequestLimitConfig {
         new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.maxRequestBytes()));
     registration.addUrlPatterns("/fhir/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    return registration;
+  }
+
+  /** A query whose percent-encoding is broken, or a path not in normal form, is a 400 before anything reads it. */
+  @Bean
+  FilterRegistrationBean<RequestLineFilter> requestLineFilter() {
+    FilterRegistrationBean<RequestLineFilter> registration = new FilterRegistrationBean<>(new RequestLineFilter());
+    registration.addUrlPatterns("/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
   }
 

@@ -50,9 +50,6 @@ class ClaimSubmitProvider implements IResourceProvider {
       throw new UnclassifiedServerFailureException(415, "Claim/$submit reads FHIR JSON or XML (Content-Type application/fhir+json or application/fhir+xml).");
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
-    if (encoding == EncodingEnum.XML && PostedBody.hasDoctype(text)) {
-      throw StoreErrors.invalid("XML with a DOCTYPE (entity or DTD declarations) is not accepted; send the resource without it.");
-    }
     IBaseResource body;
     try {
       body = (encoding == EncodingEnum.XML ? ctx.newXmlParser() : ctx.newJsonParser()).parseResource(text);

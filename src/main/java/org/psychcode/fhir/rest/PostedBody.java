@@ -1,7 +1,6 @@
 package org.psychcode.fhir.rest;
 
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,7 +12,7 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * What the top level of a posted body says, read from the text as sent with a streaming parser (next to no cost):
- * its resource type, its {@code id}, whether XML declares a DOCTYPE. HAPI sets an update's resource id from the URL
+ * its resource type, its {@code id}, whether XML is FHIR XML at all. HAPI sets an update's resource id from the URL
  * before the provider sees it, so a body whose id differs from the URL's can only be told from the text; and
  * {@code $validate} tells a resource posted as itself from one inside a Parameters by its root.
  */
@@ -21,6 +20,7 @@ final class PostedBody {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final XMLInputFactory XML = xml();
+  private static final String FHIR_NS = "http://hl7.org/fhir";
 
   private PostedBody() {}
 
@@ -48,29 +48,32 @@ final class PostedBody {
   }
 
   /**
-   * True when XML declares a DOCTYPE before its root: HAPI's parser reads one whose entities are declared but not
-   * used, and DESIGN refuses XML with entities. XML that cannot be read up to its root element is refused (400): a
-   * check that cannot be made must not let the body through.
+   * Why XML cannot be read as FHIR before any parser reads it, or null: a DOCTYPE before the root (HAPI's parser reads
+   * one whose entities are declared but not used, and DESIGN refuses XML with entities), a root outside FHIR's
+   * namespace (HAPI's parser reads any namespace), or XML that cannot be read up to its root element (a check that
+   * cannot be made must not let the body through).
    */
-  static boolean hasDoctype(String body) {
+  static String xmlRefusal(String body) {
     try {
       XMLStreamReader r = XML.createXMLStreamReader(new StringReader(body));
       try {
         while (r.hasNext()) {
           int event = r.next();
           if (event == XMLStreamReader.DTD) {
-            return true;
+            return "XML with a DOCTYPE (entity or DTD declarations) is not accepted; send the resource without it.";
           }
           if (event == XMLStreamReader.START_ELEMENT) {
-            return false;
+            return FHIR_NS.equals(r.getNamespaceURI())
+                ? null
+                : "The XML root element <" + r.getLocalName() + "> is not in FHIR's namespace: FHIR XML declares xmlns=\"" + FHIR_NS + "\".";
           }
         }
-        return false;
+        return null;
       } finally {
         r.close();
       }
     } catch (XMLStreamException e) {
-      throw new InvalidRequestException("The XML body cannot be read: " + e.getMessage());
+      return "The XML body cannot be read: " + e.getMessage();
     }
   }
 

@@ -52,10 +52,6 @@ class ValidateOperation {
           information(
               "Nothing prevents deleting " + (target != null ? target : "this resource") + ": no stored resource references it."));
     }
-    if (encoding == EncodingEnum.XML && body != null && PostedBody.hasDoctype(body)) {
-      throw new InvalidRequestException(
-          "XML with a DOCTYPE (entity or DTD declarations) is not accepted; send the resource without it.");
-    }
     if (resource == null) {
       String posted = body == null ? null : PostedBody.rootType(body, encoding);
       throw new InvalidRequestException(

@@ -88,6 +88,15 @@ public class BundleProcessor {
     String label() {
       return "Bundle.entry[" + index + "]";
     }
+
+    Interaction interaction() {
+      return switch (method) {
+        case POST -> Interaction.CREATE;
+        case PUT -> Interaction.UPDATE;
+        case DELETE -> Interaction.DELETE;
+        default -> id == null ? Interaction.SEARCH : version == null ? Interaction.READ : Interaction.VREAD;
+      };
+    }
   }
 
   // ---- transaction ----------------------------------------------------------------------------------
@@ -98,7 +107,9 @@ public class BundleProcessor {
       throw StoreErrors.status(
           413, IssueType.TOOLONG, "The Bundle holds " + entries.size() + " entries; a transaction may hold at most " + maxEntries + ".");
     }
-    steps(bundle);
+    for (Step s : steps(bundle)) {
+      atEntry(s, () -> store.checkType(s.interaction(), s.type().name(), request));
+    }
     ProfileFindings profiles = validation.profiles(bundle, text, encoding);
     Return wanted = Return.of(request == null ? null : request.getHeader("Prefer"), Return.MINIMAL);
     int[] attempt = {0};
@@ -572,6 +583,7 @@ public class BundleProcessor {
     }
     BaseServerResponseException placed = BaseServerResponseException.newInstance(e.getStatusCode(), label + ": " + e.getMessage());
     placed.setOperationOutcome(oo);
+    e.getResponseHeaders().forEach((name, values) -> values.forEach(v -> placed.addResponseHeader(name, v)));
     return placed;
   }
 

@@ -92,7 +92,7 @@ public class ClaimSubmission {
                       bundles.run(attempt, profiles, posted instanceof Bundle ? attempt : attempt.getEntry().get(0).getResource(), false, request);
                   Written claim = done.written(claimAt);
                   ClaimResponse response = judge((Claim) claim.resource(), done.validation(), posted instanceof Bundle ? claimAt : -1);
-                  Written stored = store.insert(store.type("ClaimResponse"), store.newId(), response, Interaction.CREATE, null, request);
+                  Written stored = store.insert(store.type("ClaimResponse"), store.newId(), response, Interaction.SUBMIT, null, request);
                   return (ClaimResponse) stored.resource();
                 }));
   }

@@ -10,7 +10,10 @@ public enum Interaction {
   SEARCH,
   HISTORY_INSTANCE,
   HISTORY_TYPE,
-  /** {@code Claim/$submit}: the Claim, what came with it and the ClaimResponse are each written as a CREATE too. */
+  /**
+   * {@code Claim/$submit}: checked once for the request, and again for the ClaimResponse the server writes (the Claim and
+   * what came with it are each checked as a CREATE); each is written, and told to the write listeners, as a CREATE.
+   */
   SUBMIT,
   /**
    * A report computed over every stored resource of the type ({@code $coding-profile} and {@code $evaluate-measure}

@@ -242,16 +242,21 @@ public class ResourceRepository {
         (ResultSet rs) -> each.accept(VERSION.mapRow(rs, 0)));
   }
 
-  /** Resources (other than the one itself) whose current version references {@code type/id}; at most {@code limit}. */
-  List<String> referencing(String type, String id, int limit) {
-    return jdbc.query(
-        "SELECT r.res_type, r.res_id FROM sp_reference rf JOIN resource r ON r.res_pk = rf.res_pk"
-            + " WHERE rf.target_id = ? AND rf.target_type = ? AND r.deleted = FALSE AND NOT (r.res_type = ? AND r.res_id = ?)"
-            + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
-        (rs, n) -> rs.getString(1) + "/" + rs.getString(2),
-        id,
-        type,
-        type,
-        id);
+  /**
+   * Resources (other than the one itself) whose current version references {@code type/id}; at most {@code limit}.
+   * Resources of the {@code ignored} types (records such as AuditEvents, which outlive what they name) do not count.
+   */
+  List<String> referencing(String type, String id, int limit, Collection<String> ignored) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT r.res_type, r.res_id FROM sp_reference rf JOIN resource r ON r.res_pk = rf.res_pk"
+                + " WHERE rf.target_id = ? AND rf.target_type = ? AND r.deleted = FALSE AND NOT (r.res_type = ? AND r.res_id = ?)");
+    List<Object> args = new ArrayList<>(List.of(id, type, type, id));
+    if (!ignored.isEmpty()) {
+      sql.append(" AND rf.res_type NOT IN (").append(String.join(", ", ignored.stream().map(t -> "?").toList())).append(")");
+      args.addAll(ignored);
+    }
+    sql.append(" FETCH FIRST ").append(Math.max(1, limit)).append(" ROWS ONLY");
+    return jdbc.query(sql.toString(), (rs, n) -> rs.getString(1) + "/" + rs.getString(2), args.toArray());
   }
 }

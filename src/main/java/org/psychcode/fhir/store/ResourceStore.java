@@ -123,6 +123,7 @@ public class ResourceStore {
 
   /** Create, or with {@code ifNoneExist} a conditional create (the match answered when there is one). */
   public Written create(String typeName, IBaseResource resource, String text, EncodingEnum encoding, String ifNoneExist, RequestDetails request) {
+    checkType(Interaction.CREATE, typeName, request);
     StoredType type = type(typeName);
     requireType(type, resource, null);
     localReferences(resource, request);
@@ -146,6 +147,7 @@ public class ResourceStore {
   /** Update (PUT): a new version, or with an id not yet stored the first one; {@code ifMatch} checks the version. */
   public Written update(
       String typeName, String id, Long ifMatch, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
+    checkType(Interaction.UPDATE, typeName, request);
     StoredType type = type(typeName);
     requireId(id);
     requireType(type, resource, id);
@@ -164,6 +166,7 @@ public class ResourceStore {
   /** Conditional update: the one match is updated, none creates, more than one is a 412. */
   public Written conditionalUpdate(
       String typeName, String criteria, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
+    checkType(Interaction.UPDATE, typeName, request);
     StoredType type = type(typeName);
     requireType(type, resource, null);
     localReferences(resource, request);
@@ -192,6 +195,7 @@ public class ResourceStore {
   }
 
   public Written delete(String typeName, String id, Long ifMatch, RequestDetails request) {
+    checkType(Interaction.DELETE, typeName, request);
     StoredType type = type(typeName);
     requireId(id);
     return retrying(() -> inTransaction(() -> remove(type, id, ifMatch, request)));
@@ -199,6 +203,7 @@ public class ResourceStore {
 
   /** Conditional delete: the one match is deleted, none is a 404, more than one a 412. */
   public Written conditionalDelete(String typeName, String criteria, RequestDetails request) {
+    checkType(Interaction.DELETE, typeName, request);
     StoredType type = type(typeName);
     return retrying(
         () ->
@@ -213,6 +218,7 @@ public class ResourceStore {
 
   /** Read, or with a version vread: 404 when it never existed, 410 when deleted. */
   public IBaseResource read(String typeName, String id, Long version, RequestDetails request) {
+    checkType(version == null ? Interaction.READ : Interaction.VREAD, typeName, request);
     StoredType type = type(typeName);
     Optional<StoredVersion> found = version == null ? resources.read(type.name(), id) : resources.read(type.name(), id, version);
     StoredVersion v =
@@ -235,9 +241,11 @@ public class ResourceStore {
   public record SearchPage(List<IBaseResource> matches, List<IBaseResource> included, Integer total, int offset, int count) {}
 
   public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request) {
+    checkType(Interaction.SEARCH, typeName, request);
     StoredType type = type(typeName);
-    SearchRequest search = parser.parse(type, parameters);
-    check(new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request));
+    StoreAccess access = new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request);
+    check(access);
+    SearchRequest search = parser.parse(type, narrowed(access));
     SearchPage page =
         readOnly.execute(
             status -> {
@@ -255,10 +263,36 @@ public class ResourceStore {
               rows.forEach(r -> matches.add(parse(r)));
               return new SearchPage(matches, includes(search, rows), total, search.offset(), search.count());
             });
+    // what _include and _revinclude add passes the access check as a read of its own
+    page.included().forEach(r -> checkReturned(Interaction.READ, r, request));
     List<IBaseResource> all = new ArrayList<>(page.matches());
     all.addAll(page.included());
     readListeners.forEach(l -> l.returned(Interaction.SEARCH, type.name(), all, request));
     return page;
+  }
+
+  /** The search's parameters with what the access checks add to them (each a further AND). */
+  private Map<String, String[]> narrowed(StoreAccess search) {
+    Map<String, String[]> out = null;
+    for (StoreAccessCheck c : accessChecks) {
+      for (Map.Entry<String, List<String>> e : c.narrow(search).entrySet()) {
+        if (out == null) {
+          out = new LinkedHashMap<>(search.parameters());
+        }
+        List<String> values = new ArrayList<>(List.of(out.getOrDefault(e.getKey(), new String[0])));
+        values.addAll(e.getValue());
+        out.put(e.getKey(), values.toArray(String[]::new));
+      }
+    }
+    return out == null ? search.parameters() : out;
+  }
+
+  /** Checks a resource a search includes or a history returns, as a read of it, when any access check is registered. */
+  private void checkReturned(Interaction interaction, IBaseResource resource, RequestDetails request) {
+    if (!accessChecks.isEmpty() && !resource.getIdElement().isEmpty()) {
+      String id = resource.getIdElement().getIdPart();
+      check(new StoreAccess(interaction, resource.fhirType(), id, resource, patients(resource), Map.of(), request));
+    }
   }
 
   private List<IBaseResource> includes(SearchRequest search, List<StoredVersion> rows) {
@@ -293,6 +327,7 @@ public class ResourceStore {
   public record HistoryPage(List<IBaseResource> versions, int total) {}
 
   public HistoryPage history(String typeName, String id, Long since, int offset, int count, RequestDetails request) {
+    checkType(id == null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_INSTANCE, typeName, request);
     StoredType type = type(typeName);
     Interaction interaction = id == null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_INSTANCE;
     check(new StoreAccess(interaction, type.name(), id, null, Set.of(), Map.of(), request));
@@ -309,6 +344,7 @@ public class ResourceStore {
               rows.forEach(v -> versions.add(historyEntry(type, v)));
               return new HistoryPage(versions, total);
             });
+    page.versions().forEach(v -> checkReturned(interaction, v, request));
     readListeners.forEach(l -> l.returned(interaction, type.name(), page.versions(), request));
     return page;
   }
@@ -339,8 +375,7 @@ public class ResourceStore {
     if (type.isEmpty()) {
       return out;
     }
-    IndexRows rows = indexer.index(resource, type.get());
-    return patients(type.get(), rows, out);
+    return patients(type.get(), indexer.compartments(resource, type.get()), out);
   }
 
   private static Set<String> patients(StoredType type, IndexRows rows, Set<String> out) {
@@ -450,6 +485,25 @@ public class ResourceStore {
     return new Written(Written.Kind.CREATED, type.name(), id, 1, now, resource, outcome);
   }
 
+  /**
+   * Stores a resource the server writes itself about what a client did (an AuditEvent), in the current database
+   * transaction's batch of writes (a write listener's record is sent in the same flush): a new id, no access check, no
+   * write listeners (so recording a write is not itself a write to record), no reference check (a record may name what
+   * is gone or was never stored).
+   */
+  public void record(String typeName, IBaseResource resource) {
+    StoredType type = type(typeName);
+    String id = newId();
+    long now = System.currentTimeMillis();
+    stamp(resource, type.name(), id, 1, now);
+    IndexRows rows = indexer.index(resource, type);
+    WriteBatch batch = batch();
+    long pk = keys.next();
+    batch.resources.add(new WriteBatch.NewResource(pk, type.name(), id, now));
+    batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, encode(resource)));
+    batch.indexes.add(new WriteBatch.Index(pk, type.name(), rows));
+  }
+
   /** Update-or-create of {@code type/id}, the current row locked; {@code ifMatch} must be the current version. */
   public Written put(StoredType type, String id, Long ifMatch, IBaseResource resource, OperationOutcome outcome, RequestDetails request) {
     Optional<Current> locked = resources.lockCurrent(type.name(), id);
@@ -505,7 +559,7 @@ public class ResourceStore {
     IBaseResource old = parse(before);
     Set<String> patients = patients(old);
     check(new StoreAccess(Interaction.DELETE, type.name(), id, null, patients, Map.of(), request));
-    List<String> referencing = resources.referencing(type.name(), id, 5);
+    List<String> referencing = resources.referencing(type.name(), id, 5, immutableTypes());
     if (!referencing.isEmpty()) {
       throw StoreErrors.conflict(
           type.name() + "/" + id + " cannot be deleted: " + String.join(", ", referencing) + (referencing.size() == 5 ? " and others" : "")
@@ -551,7 +605,7 @@ public class ResourceStore {
 
   /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
   public List<String> referencing(String typeName, String id) {
-    return types.isStored(typeName) && id != null ? resources.referencing(typeName, id, 5) : List.of();
+    return types.isStored(typeName) && id != null ? resources.referencing(typeName, id, 5, immutableTypes()) : List.of();
   }
 
   /** A 400 naming the references to stored types that point at nothing stored. */
@@ -606,8 +660,18 @@ public class ResourceStore {
 
   // ---- helpers ----------------------------------------------------------------------------------------
 
+  /** Types whose resources are records of others (an audit trail): what they reference may still be deleted. */
+  private List<String> immutableTypes() {
+    return types.all().stream().filter(StoredType::immutable).map(StoredType::name).toList();
+  }
+
   public void check(StoreAccess access) {
     accessChecks.forEach(c -> c.check(access));
+  }
+
+  /** The first check of an interaction, before any work: may this client do it on this type at all. */
+  public void checkType(Interaction interaction, String typeName, RequestDetails request) {
+    accessChecks.forEach(c -> c.checkType(interaction, typeName, request));
   }
 
   /**

@@ -92,6 +92,24 @@ final class SearchIndexer {
     }
   }
 
+  /** The references of a type's Patient-compartment parameters only: a resource's compartments, without the rest. */
+  IndexRows compartments(IBaseResource resource, StoredType type) {
+    IndexRows rows = new IndexRows();
+    for (SearchParam param : type.params().values()) {
+      if (param.type() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.REFERENCE && param.compartments().contains("Patient")) {
+        for (IBase value : engine.evaluate(resource, param.expression())) {
+          if (value instanceof IBaseReference ref) {
+            IndexRows.Ref r = reference(param.name(), ref);
+            if (r != null) {
+              rows.references().add(r);
+            }
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
   IndexRows index(IBaseResource resource, StoredType type) {
     IndexRows rows = new IndexRows();
     for (SearchParam param : type.params().values()) {

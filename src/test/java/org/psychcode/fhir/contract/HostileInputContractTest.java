@@ -10,11 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.psychcode.fhir.support.TokenIssuer;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * Input a careless or hostile client sends. DESIGN.md: bad input answers 4xx with an OperationOutcome, never a
- * 500 and never a stack trace; what can still be read as a visit answers 200 with its findings.
+ * 500 and never a stack trace; what can still be read as a visit answers 200 with its findings. The server runs with
+ * security on (tokens from the tests' own issuer), as it would in front of a network; {@link HostileCorpus} sends a
+ * corpus of hostile bodies, URLs, headers and tokens to every endpoint family, with security on and off.
  */
+@ContextConfiguration(initializers = TokenIssuer.Secured.class)
 class HostileInputContractTest extends ContractTestBase {
 
   private static final String XML_VISIT_HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";

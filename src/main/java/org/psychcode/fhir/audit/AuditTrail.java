@@ -1,0 +1,167 @@
+package org.psychcode.fhir.audit;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.psychcode.fhir.store.Interaction;
+import org.psychcode.fhir.store.ResourceStore;
+import org.psychcode.fhir.store.StoreReadListener;
+import org.psychcode.fhir.store.StoreWrite;
+import org.psychcode.fhir.store.StoreWriteListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The audit trail of the stored data, whether security is on or off: an AuditEvent ({@link AuditEvents}) for every
+ * create, update and delete, written by the store in the same database transaction as the write (a write that rolls
+ * back leaves no event, an event that cannot be written rolls the write back), and for every read, vread, history and
+ * search, written by one background writer in batches right after the answer, so a read costs no commit. The writer
+ * drains its queue before the server stops; a full queue (10,000 events) makes readers wait rather than lose events.
+ * AuditEvents are a stored type ({@code psychcode.store.types.AuditEvent}, immutable): read and searched like any
+ * other, never changed. Writes of AuditEvents themselves (a client posting its own) are not audited again. Refused
+ * requests for stored data are recorded too ({@link RefusedAccess}).
+ */
+@Component
+class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+  static final String TYPE = "AuditEvent";
+
+  private final ObjectProvider<ResourceStore> stores;
+  private final BlockingQueue<AuditEvent> reads = new LinkedBlockingQueue<>(10_000);
+  private volatile boolean running;
+  private Thread writer;
+
+  AuditTrail(ObjectProvider<ResourceStore> stores) {
+    this.stores = stores;
+  }
+
+  @Override
+  public void written(StoreWrite write, JdbcTemplate sameTransaction) {
+    if (TYPE.equals(write.type())) {
+      return;
+    }
+    Requestor who = Requestor.of(write.request());
+    stores.getObject().record(TYPE, AuditEvents.write(write.interaction(), write.type(), write.id(), write.patients(), who));
+  }
+
+  @Override
+  public void returned(Interaction interaction, String type, List<IBaseResource> resources, RequestDetails request) {
+    ResourceStore store = stores.getObject();
+    Requestor who = Requestor.of(request);
+    List<AuditEvent> events = new ArrayList<>();
+    switch (interaction) {
+      case SEARCH, HISTORY_TYPE -> {
+        Set<String> patients = new LinkedHashSet<>();
+        resources.forEach(r -> patients.addAll(store.patients(r)));
+        events.addAll(AuditEvents.search(interaction == Interaction.SEARCH ? "search-type" : "history-type", patients, who));
+      }
+      default -> {
+        Set<String> seen = new LinkedHashSet<>();
+        for (IBaseResource r : resources) {
+          String id = r.getIdElement().getIdPart();
+          if (id != null && seen.add(id)) {
+            events.addAll(AuditEvents.read(interaction, type, id, store.patients(r), who));
+          }
+        }
+      }
+    }
+    queue(events);
+  }
+
+  /** Events written by the background writer, after the answer: reads, and refused requests (nothing to commit with). */
+  void queue(List<AuditEvent> events) {
+    for (AuditEvent e : events) {
+      try {
+        reads.put(e);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  // ---- the background writer of read events -----------------------------------------------------------
+
+  @Override
+  public void start() {
+    running = true;
+    writer = new Thread(this::drain, "audit-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  private void drain() {
+    List<AuditEvent> batch = new ArrayList<>();
+    while (running || !reads.isEmpty()) {
+      try {
+        AuditEvent first = reads.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        reads.drainTo(batch, 499);
+        write(batch);
+      } catch (InterruptedException e) {
+        if (!running) {
+          reads.drainTo(batch);
+          write(batch);
+          return;
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<AuditEvent> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    ResourceStore store = stores.getObject();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.inTransaction(
+            () -> {
+              batch.forEach(e -> store.record(TYPE, e));
+              return null;
+            });
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= 3) {
+          log.error("{} AuditEvents of reads could not be written: {}", batch.size(), e.toString());
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    Thread w = writer;
+    if (w != null) {
+      try {
+        w.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}

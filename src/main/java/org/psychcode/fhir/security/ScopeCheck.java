@@ -1,0 +1,33 @@
+package org.psychcode.fhir.security;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.List;
+import java.util.Map;
+import org.psychcode.fhir.store.Interaction;
+import org.psychcode.fhir.store.StoreAccess;
+import org.psychcode.fhir.store.StoreAccessCheck;
+
+/** The store's access check when security is on: every store interaction, as {@link AccessPolicy} decides it. */
+final class ScopeCheck implements StoreAccessCheck {
+
+  private final AccessPolicy policy;
+
+  ScopeCheck(AccessPolicy policy) {
+    this.policy = policy;
+  }
+
+  @Override
+  public void check(StoreAccess access) {
+    policy.check(access);
+  }
+
+  @Override
+  public void checkType(Interaction interaction, String type, RequestDetails request) {
+    policy.checkType(interaction, type, request);
+  }
+
+  @Override
+  public Map<String, List<String>> narrow(StoreAccess search) {
+    return policy.narrow(search);
+  }
+}
