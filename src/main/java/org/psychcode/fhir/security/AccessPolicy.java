@@ -32,7 +32,13 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 final class AccessPolicy {
 
   /** What an interaction needs: a scope letter, on the type acted on ({@code type} null) or on a given type. */
-  record Need(char letter, String type) {}
+  record Need(char letter, String type) {
+    /**
+     * Any valid token, no scope: a bulk export's status and files, reached by the random job id handed to the client
+     * that started it; each file's type passes the store's access check again ({@link Interaction#EXPORT}).
+     */
+    static final Need ANY_TOKEN = new Need('-', null);
+  }
 
   /**
    * The one table of interaction to scope letter: store interactions by their {@link Interaction} name, operations by
@@ -51,10 +57,15 @@ final class AccessPolicy {
     t.put(Interaction.UPDATE.name(), new Need('u', null));
     t.put(Interaction.DELETE.name(), new Need('d', null));
     t.put(Interaction.SUBMIT.name(), new Need('c', "Claim"));
+    // the store's checks of the reports ($coding-profile, $evaluate-measure: every Claim) and of each exported type
+    t.put(Interaction.REPORT.name(), new Need('r', null));
+    t.put(Interaction.EXPORT.name(), new Need('r', null));
     t.put("Claim/$submit", new Need('c', "Claim"));
     t.put("$export", new Need('r', "*"));
     t.put("Patient/$export", new Need('r', "*"));
     t.put("Group/$export", new Need('r', "*"));
+    t.put("$export-poll-status", Need.ANY_TOKEN);
+    t.put("$export-file", Need.ANY_TOKEN);
     t.put("Practitioner/$coding-profile", new Need('r', "Claim"));
     t.put("Measure/$evaluate-measure", new Need('r', "Claim"));
     t.put("Encounter/$suggest-codes", new Need('r', "Encounter"));
@@ -142,6 +153,9 @@ final class AccessPolicy {
    */
   void checkOperation(String key, Need need, List<String> exported, RequestDetails request) {
     SmartScopes scopes = scopes(request);
+    if (need == Need.ANY_TOKEN) {
+      return;
+    }
     List<String> onTypes = "*".equals(need.type()) ? exported : List.of(need.type());
     for (String type : onTypes) {
       require(scopes, type, need.letter());

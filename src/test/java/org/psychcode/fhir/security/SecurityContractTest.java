@@ -37,6 +37,7 @@ class SecurityContractTest extends SecuredServerTestBase {
 
   static final String ADMIN = "system/*.cruds";
   static final String MRN = "http://example.org/fhir/mrn";
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   static String json(Resource r) {
     return FHIR.newJsonParser().encodeResourceToString(r);
@@ -382,6 +383,55 @@ class SecurityContractTest extends SecuredServerTestBase {
     void anOperationNoScopeGrantsIsRefused() throws Exception {
       assertThat(as(ISSUER.token(ADMIN), "GET", "/Patient/$everything", null).statusCode()).isBetween(403, 405);
       refused(as(null, "GET", "/Patient/$everything", null), 401);
+    }
+  }
+
+  // ---- reports and bulk export --------------------------------------------------------------------
+
+  @Nested
+  class ReportsAndExport {
+
+    @Test
+    void codingProfileAndMeasureReadEveryClaimSoNeedAnUnlimitedClaimReadScope() throws Exception {
+      String[] visit = storeVisit();
+      String profile = "/Practitioner/" + ids.get("Practitioner") + "/$coding-profile?start=2020-01-01&end=2035-12-31";
+      refused(as(null, "GET", profile, null), 401);
+      refused(as(ISSUER.token("system/Patient.rs"), "GET", profile, null), 403);
+      refused(as(ISSUER.patientToken("patient/*.rs", visit[0]), "GET", profile, null), 403);
+      HttpResponse<String> ok = as(ISSUER.token("system/Claim.r"), "GET", profile, null);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      String measure = "/Measure/behavioral-health-utilization/$evaluate-measure?periodStart=2020-01-01&periodEnd=2035-12-31";
+      refused(as(null, "GET", measure, null), 401);
+      refused(as(ISSUER.patientToken("patient/Claim.rs", visit[0]), "GET", measure, null), 403);
+      HttpResponse<String> report = as(ISSUER.token("system/Claim.r"), "GET", measure, null);
+      assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+      assertThat(report.body()).contains("\"resourceType\":\"MeasureReport\"");
+    }
+
+    @Test
+    void anExportNeedsReadOnEveryExportedTypeAndItsStatusAndFilesAToken() throws Exception {
+      storeVisit();
+      refused(as(null, "GET", "/$export?_type=Claim", null, "Prefer", "respond-async"), 401);
+      refused(as(ISSUER.token("system/Patient.r"), "GET", "/$export?_type=Claim", null, "Prefer", "respond-async"), 403);
+      refused(as(ISSUER.token("system/Claim.r"), "GET", "/$export", null, "Prefer", "respond-async"), 403);
+      String token = ISSUER.token("system/Claim.r");
+      HttpResponse<String> kick = as(token, "GET", "/$export?_type=Claim", null, "Prefer", "respond-async");
+      assertThat(kick.statusCode()).as(kick.body()).isEqualTo(202);
+      String status = kick.headers().firstValue("Content-Location").orElseThrow();
+      refused(as(null, "GET", status, null), 401);
+      long deadline = System.currentTimeMillis() + 60_000;
+      HttpResponse<String> r = as(token, "GET", status, null);
+      while (r.statusCode() == 202 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+        r = as(token, "GET", status, null);
+      }
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      String file = JSON.readTree(r.body()).path("output").get(0).path("url").asText();
+      refused(as(null, "GET", file, null), 401);
+      refused(as(ISSUER.token("system/Patient.r"), "GET", file, null), 403);
+      HttpResponse<String> ndjson = as(token, "GET", file, null);
+      assertThat(ndjson.statusCode()).as(ndjson.body()).isEqualTo(200);
+      assertThat(ndjson.body()).contains("\"resourceType\":\"Claim\"");
     }
   }
 

@@ -26,7 +26,7 @@ class SecurityOffTest extends ServerTestBase {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+  private HttpResponse<String> withToken(String method, String path, String body, String token) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -43,16 +43,16 @@ class SecurityOffTest extends ServerTestBase {
   void storedDataAnswersWithoutATokenAndAnyTokenIsIgnored() throws Exception {
     Patient p = new Patient();
     p.addIdentifier().setSystem("http://example.org/fhir/mrn").setValue("MRN-" + UUID.randomUUID());
-    HttpResponse<String> created = send("POST", "/fhir/Patient", FHIR.newJsonParser().encodeResourceToString(p), null);
+    HttpResponse<String> created = withToken("POST", "/fhir/Patient", FHIR.newJsonParser().encodeResourceToString(p), null);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String id = new IdType(created.headers().firstValue("Location").orElseThrow()).getIdPart();
-    assertThat(send("GET", "/fhir/Patient/" + id, null, null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient/" + id, null, "not-a-jwt").statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/fhir/Patient?_id=" + id, null, null).statusCode()).isEqualTo(200);
+    assertThat(withToken("GET", "/fhir/Patient/" + id, null, null).statusCode()).isEqualTo(200);
+    assertThat(withToken("GET", "/fhir/Patient/" + id, null, "not-a-jwt").statusCode()).isEqualTo(200);
+    assertThat(withToken("GET", "/fhir/Patient?_id=" + id, null, null).statusCode()).isEqualTo(200);
 
     List<AuditEvent> events = List.of();
     for (int i = 0; i < 100 && events.size() < 4; i++) {
-      HttpResponse<String> r = send("GET", "/fhir/AuditEvent?entity=Patient/" + id + "&_count=50", null, null);
+      HttpResponse<String> r = withToken("GET", "/fhir/AuditEvent?entity=Patient/" + id + "&_count=50", null, null);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       events = FHIR.newJsonParser().parseResource(Bundle.class, r.body()).getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
       if (events.size() < 4) {
@@ -73,8 +73,8 @@ class SecurityOffTest extends ServerTestBase {
 
   @Test
   void noTokenIsDescribedWhenNoneIsAskedFor() throws Exception {
-    assertThat(send("GET", "/.well-known/smart-configuration", null, null).statusCode()).isEqualTo(404);
-    HttpResponse<String> r = send("GET", "/fhir/metadata", null, null);
+    assertThat(withToken("GET", "/.well-known/smart-configuration", null, null).statusCode()).isEqualTo(404);
+    HttpResponse<String> r = withToken("GET", "/fhir/metadata", null, null);
     CapabilityStatement cs = FHIR.newJsonParser().parseResource(CapabilityStatement.class, r.body());
     assertThat(cs.getRestFirstRep().hasSecurity()).isFalse();
   }
