@@ -6,18 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CanonicalType;
-import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.StringType;
-import org.hl7.fhir.r4.model.UriType;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.hl7.fhir.r4.model.ValueSet.ConceptReferenceComponent;
 import org.hl7.fhir.r4.model.ValueSet.ConceptSetComponent;
@@ -35,31 +31,6 @@ final class ValueSetChecker {
     CODE,
     CODING,
     CODEABLE_CONCEPT
-  }
-
-  private static final class Inactive {
-    boolean value;
-    String path;
-    String code;
-  }
-
-  private static final class State {
-    final Set<String> unknownSystems = new LinkedHashSet<>();
-    final List<String> messages = new ArrayList<>();
-    final List<String> unknownCodes = new ArrayList<>();
-    final Inactive inactive = new Inactive();
-    String normalForm;
-    String vstatus;
-    String cause = "null";
-    String impliedSystem;
-
-    /** The answer reports this inactive concept (its code, where it was, its status). */
-    void markInactive(String path, String code, IndexedConcept c) {
-      inactive.value = true;
-      inactive.path = path;
-      inactive.code = code;
-      vstatus = c.status();
-    }
   }
 
   private static final class PerCoding {
@@ -246,153 +217,183 @@ final class ValueSetChecker {
       String version,
       String code,
       Designations displays,
-      State st,
+      ValidateCodeAnswer st,
       PerCoding pc,
       TxOutcome op,
       String display) {
     pc.defLang = new Language("en");
-    if (TxContext.isEmpty(system) && !params.inferSystem) {
-      String msg = TxMessages.format("Coding_has_no_system__cannot_validate");
-      st.messages.add(msg);
-      op.add(TxIssue.warning(IssueType.INVALID, path, "Coding_has_no_system__cannot_validate", msg, "invalid-data"));
-      return false;
-    }
-    if (TxContext.isEmpty(system) && params.inferSystem) {
-      Set<String> systems = new LinkedHashSet<>();
-      system = new SystemInference(ctx, valueSet).infer(code, systems);
-      if (TxContext.isEmpty(system)) {
-        String msg;
-        if (systems.size() > 1) {
-          msg =
-              TxMessages.format(
-                  "Unable_to_resolve_system__value_set_has_multiple_matches", code, vurl(), String.join(",", systems));
-          op.add(
-              TxIssue.error(
-                  IssueType.NOTFOUND,
-                  "code",
-                  "Unable_to_resolve_system__value_set_has_multiple_matches",
-                  msg,
-                  "cannot-infer"));
-        } else {
-          msg = TxMessages.format("UNABLE_TO_INFER_CODESYSTEM", code, vurl());
-          op.add(TxIssue.error(IssueType.NOTFOUND, "code", "UNABLE_TO_INFER_CODESYSTEM", msg, "cannot-infer"));
-        }
-        st.messages.add(msg);
+    if (TxContext.isEmpty(system)) {
+      system = inferSystem(path, code, st, op);
+      if (system == null) {
         return false;
       }
-      st.impliedSystem = system;
     }
     checkSupplementsUsed();
     if (valueSet.hasCompose()) {
-      Boolean result = false;
-      String determinedVersion = null;
-      if (TxContext.isEmpty(version)) {
-        Set<String> vset = new LinkedHashSet<>();
-        for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-          if (system.equals(TerminologyRegistry.canonicalSystem(inc.getSystem())) && inc.hasVersion()) {
-            vset.add(inc.getVersion());
-          }
-        }
-        if (vset.size() > 1) {
-          determinedVersion = pickApplicableVersion(vset, system, code, display);
-        }
-      }
-      List<ConceptSetComponent> includes = new ArrayList<>(valueSet.getCompose().getInclude());
-      includes.sort(
-          (a, b) -> {
-            if (a.hasSystem() && a.getSystem().equals(b.getSystem()) && a.hasVersion() && b.hasVersion()) {
-              return -Versions.compare(a.getVersion(), b.getVersion());
-            }
-            return 0;
-          });
-      for (ConceptSetComponent cc : includes) {
-        if (!cc.hasSystem()) {
-          result = true;
-        } else if (TerminologyRegistry.canonicalSystem(cc.getSystem()).equals(system)
-            && (determinedVersion == null || determinedVersion.equals(cc.getVersion()))
-            && useThisVersion(cc, version)) {
-          String v = determineVersion(path, cc.getSystem(), cc.getVersion(), version, op, st);
-          CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
-          if (cs == null) {
-            if (!params.membershipOnly) {
-              reportUnknownSystem(path, system, v, op, st);
-              return null;
-            }
-            return false;
-          }
-          for (TxIssue i : ctx.checkVersion(cs.url(), cs.version())) {
-            op.add(i);
-          }
-          pc.defLang = cs.language() == null ? new Language("en") : cs.language();
-          checkStatus(op, cs);
-          ctx.noteSupplements(cs);
-          pc.contentMode = cs.content().toCode();
-          if (cs.url().equals(system)
-              && !params.excludes(cs.url(), cs.version())
-              && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
-            pc.ver = cs.version();
-            result = true;
-          } else {
-            if (explainsExclusions && cc.hasFilter()) {
-              explainExclusion(path, cs, cc, code, op);
-            }
-            result = false;
-          }
-        } else {
-          result = false;
-        }
-        for (CanonicalType u : cc.getValueSet()) {
-          String s = ctx.pinValueSet(u.getValue());
-          ValueSetChecker checker = others.get(s);
-          if (checker == null) {
-            throw TxException.unprocessable(
-                TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
-          }
-          checkStatus(
-              op,
-              "ValueSet",
-              ValueSetExpander.versionedUrl(checker.valueSet),
-              CanonicalStatus.Facts.of(checker.valueSet),
-              CanonicalStatus.Facts.of(valueSet));
-          if (Boolean.TRUE.equals(result)) {
-            result = checker.check(path, system, version, code, displays, st, pc, op, display);
-          }
-        }
-        if (Boolean.TRUE.equals(result)) {
-          break;
-        }
-      }
-      if (Boolean.TRUE.equals(result)) {
-        for (ConceptSetComponent cc : valueSet.getCompose().getExclude()) {
-          boolean excluded;
-          if (!cc.hasSystem()) {
-            excluded = true;
-          } else {
-            CodeSystemIndex cs = ctx.findCodeSystem(cc.getSystem(), cc.getVersion(), true);
-            if (cs == null) {
-              excluded = false;
-            } else {
-              excluded = cs.url().equals(system) && checkConceptSet(path, false, cs, cc, code, displays, op, st);
-            }
-          }
-          for (CanonicalType u : cc.getValueSet()) {
-            ValueSetChecker checker = others.get(ctx.pinValueSet(u.getValue()));
-            if (checker != null) {
-              excluded =
-                  excluded
-                      && Boolean.TRUE.equals(
-                          checker.check(path, system, version, code, displays, st, pc, op, display));
-            }
-          }
-          if (excluded) {
-            return false;
-          }
-        }
+      Boolean result = checkIncludes(path, system, version, code, displays, st, pc, op, display);
+      if (Boolean.TRUE.equals(result) && isExcluded(path, system, version, code, displays, st, pc, op, display)) {
+        return false;
       }
       return result;
     }
     if (valueSet.hasExpansion()) {
       return checkInExpansion(path, system, version, code, displays, st, pc, op);
+    }
+    return false;
+  }
+
+  /**
+   * System inference: a code without a system gets the one the value set implies when the request allows it
+   * ({@code inferSystem}); null, with the reason in the answer, when it does not or the value set implies none or
+   * several.
+   */
+  private String inferSystem(String path, String code, ValidateCodeAnswer st, TxOutcome op) {
+    if (!params.inferSystem) {
+      String msg = TxMessages.format("Coding_has_no_system__cannot_validate");
+      st.messages.add(msg);
+      op.add(TxIssue.warning(IssueType.INVALID, path, "Coding_has_no_system__cannot_validate", msg, "invalid-data"));
+      return null;
+    }
+    Set<String> systems = new LinkedHashSet<>();
+    String system = new SystemInference(ctx, valueSet).infer(code, systems);
+    if (!TxContext.isEmpty(system)) {
+      st.impliedSystem = system;
+      return system;
+    }
+    String mid =
+        systems.size() > 1 ? "Unable_to_resolve_system__value_set_has_multiple_matches" : "UNABLE_TO_INFER_CODESYSTEM";
+    String msg =
+        systems.size() > 1
+            ? TxMessages.format(mid, code, vurl(), String.join(",", systems))
+            : TxMessages.format(mid, code, vurl());
+    op.add(TxIssue.error(IssueType.NOTFOUND, "code", mid, msg, "cannot-infer"));
+    st.messages.add(msg);
+    return null;
+  }
+
+  /**
+   * Whether an include of the compose (or a value set it imports) holds the code: true, false, or null when the
+   * include's code system is unknown (the answer then says so rather than "not in the value set").
+   */
+  private Boolean checkIncludes(
+      String path,
+      String system,
+      String version,
+      String code,
+      Designations displays,
+      ValidateCodeAnswer st,
+      PerCoding pc,
+      TxOutcome op,
+      String display) {
+    String determinedVersion = null;
+    if (TxContext.isEmpty(version)) {
+      Set<String> vset = new LinkedHashSet<>();
+      for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+        if (system.equals(TerminologyRegistry.canonicalSystem(inc.getSystem())) && inc.hasVersion()) {
+          vset.add(inc.getVersion());
+        }
+      }
+      if (vset.size() > 1) {
+        determinedVersion = pickApplicableVersion(vset, system, code, display);
+      }
+    }
+    List<ConceptSetComponent> includes = new ArrayList<>(valueSet.getCompose().getInclude());
+    includes.sort(
+        (a, b) -> {
+          if (a.hasSystem() && a.getSystem().equals(b.getSystem()) && a.hasVersion() && b.hasVersion()) {
+            return -Versions.compare(a.getVersion(), b.getVersion());
+          }
+          return 0;
+        });
+    Boolean result = false;
+    for (ConceptSetComponent cc : includes) {
+      if (!cc.hasSystem()) {
+        result = true;
+      } else if (TerminologyRegistry.canonicalSystem(cc.getSystem()).equals(system)
+          && (determinedVersion == null || determinedVersion.equals(cc.getVersion()))
+          && useThisVersion(cc, version)) {
+        String v = determineVersion(path, cc.getSystem(), cc.getVersion(), version, op, st);
+        CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
+        if (cs == null) {
+          if (!params.membershipOnly) {
+            reportUnknownSystem(path, system, v, op, st);
+            return null;
+          }
+          return false;
+        }
+        for (TxIssue i : ctx.checkVersion(cs.url(), cs.version())) {
+          op.add(i);
+        }
+        pc.defLang = cs.language() == null ? new Language("en") : cs.language();
+        checkStatus(op, cs);
+        ctx.noteSupplements(cs);
+        pc.contentMode = cs.content().toCode();
+        if (cs.url().equals(system)
+            && !params.excludes(cs.url(), cs.version())
+            && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
+          pc.ver = cs.version();
+          result = true;
+        } else {
+          if (explainsExclusions && cc.hasFilter()) {
+            explainExclusion(path, cs, cc, code, op);
+          }
+          result = false;
+        }
+      } else {
+        result = false;
+      }
+      for (CanonicalType u : cc.getValueSet()) {
+        String s = ctx.pinValueSet(u.getValue());
+        ValueSetChecker checker = others.get(s);
+        if (checker == null) {
+          throw TxException.unprocessable(TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
+        }
+        checkStatus(
+            op,
+            "ValueSet",
+            ValueSetExpander.versionedUrl(checker.valueSet),
+            CanonicalStatus.Facts.of(checker.valueSet),
+            CanonicalStatus.Facts.of(valueSet));
+        if (Boolean.TRUE.equals(result)) {
+          result = checker.check(path, system, version, code, displays, st, pc, op, display);
+        }
+      }
+      if (Boolean.TRUE.equals(result)) {
+        break;
+      }
+    }
+    return result;
+  }
+
+  /** Whether an exclude of the compose (with the value sets it names) removes the code. */
+  private boolean isExcluded(
+      String path,
+      String system,
+      String version,
+      String code,
+      Designations displays,
+      ValidateCodeAnswer st,
+      PerCoding pc,
+      TxOutcome op,
+      String display) {
+    for (ConceptSetComponent cc : valueSet.getCompose().getExclude()) {
+      boolean excluded;
+      if (!cc.hasSystem()) {
+        excluded = true;
+      } else {
+        CodeSystemIndex cs = ctx.findCodeSystem(cc.getSystem(), cc.getVersion(), true);
+        excluded = cs != null && cs.url().equals(system) && checkConceptSet(path, false, cs, cc, code, displays, op, st);
+      }
+      for (CanonicalType u : cc.getValueSet()) {
+        ValueSetChecker checker = others.get(ctx.pinValueSet(u.getValue()));
+        if (checker != null) {
+          excluded =
+              excluded && Boolean.TRUE.equals(checker.check(path, system, version, code, displays, st, pc, op, display));
+        }
+      }
+      if (excluded) {
+        return true;
+      }
     }
     return false;
   }
@@ -403,7 +404,7 @@ final class ValueSetChecker {
       String version,
       String code,
       Designations displays,
-      State st,
+      ValidateCodeAnswer st,
       PerCoding pc,
       TxOutcome op) {
     ValueSet.ValueSetExpansionContainsComponent found = findContains(valueSet.getExpansion().getContains(), system, code);
@@ -474,7 +475,7 @@ final class ValueSetChecker {
     return null;
   }
 
-  private void reportUnknownSystem(String path, String system, String v, TxOutcome op, State st) {
+  private void reportUnknownSystem(String path, String system, String v, TxOutcome op, ValidateCodeAnswer st) {
     String msg;
     String mid;
     boolean add = true;
@@ -530,17 +531,17 @@ final class ValueSetChecker {
         "code-rule");
   }
 
-  private static void noteInactive(State st, String path, String code, IndexedConcept c) {
-    if (!st.inactive.value) {
-      st.inactive.value = c.isInactive();
-      st.inactive.path = path;
-      st.inactive.code = code;
-      st.vstatus = c.status();
+  private static void noteInactive(ValidateCodeAnswer st, String path, String code, IndexedConcept c) {
+    if (!st.inactive) {
+      st.inactive = c.isInactive();
+      st.inactivePath = path;
+      st.inactiveCode = code;
+      st.conceptStatus = c.status();
     }
   }
 
   private String determineVersion(
-      String path, String system, String versionVS, String versionCoding, TxOutcome op, State st) {
+      String path, String system, String versionVS, String versionCoding, TxOutcome op, ValidateCodeAnswer st) {
     CodeSystemIndex csa = ctx.findCodeSystem(system, null, false);
     String result = ctx.determineVersion(system, versionVS);
     if (TxContext.isEmpty(versionCoding)) {
@@ -649,7 +650,7 @@ final class ValueSetChecker {
       String code,
       Designations displays,
       TxOutcome op,
-      State st) {
+      ValidateCodeAnswer st) {
     if (!cset.hasConcept() && !cset.hasFilter()) {
       IndexedConcept c = cs.concept(code).orElse(null);
       if (c == null) {
@@ -748,7 +749,7 @@ final class ValueSetChecker {
         } else if (params.activeOnly && c.isInactive()) {
           refuseInactive(path, code, c, op, st, in);
         } else {
-          if (in && !st.inactive.value && c.isInactive()) {
+          if (in && !st.inactive && c.isInactive()) {
             st.markInactive(path, code, c);
           }
           return true;
@@ -758,7 +759,7 @@ final class ValueSetChecker {
     return false;
   }
 
-  private void refuseInactive(String path, String code, IndexedConcept c, TxOutcome op, State st, boolean in) {
+  private void refuseInactive(String path, String code, IndexedConcept c, TxOutcome op, ValidateCodeAnswer st, boolean in) {
     if (!in) {
       return;
     }
@@ -779,7 +780,7 @@ final class ValueSetChecker {
 
 
 
-  private void normalise(String path, String code, IndexedConcept c, CodeSystemIndex cs, TxOutcome op, State st) {
+  private void normalise(String path, String code, IndexedConcept c, CodeSystemIndex cs, TxOutcome op, ValidateCodeAnswer st) {
     if (!c.code().equals(code)) {
       String csDesc = cs.versionedUrl();
       String msg = TxMessages.format("CODE_CASE_DIFFERENCE", code, c.code(), csDesc);
@@ -792,31 +793,9 @@ final class ValueSetChecker {
 
   /** Validates a coded value (one or more codings) and builds the Parameters answer. */
   Parameters checkCodeableConcept(String issuePath, CodeableConcept code, Mode mode) {
-    State st = new State();
-    TxOutcome op = new TxOutcome();
-    List<String> mt = st.messages;
-    Consumer<String> msg =
-        s -> {
-          if (s != null && !mt.contains(s)) {
-            mt.add(s);
-          }
-        };
-    checkStatus(op, "ValueSet", vurl(), CanonicalStatus.Facts.of(valueSet), null);
+    ValidateCodeAnswer st = new ValidateCodeAnswer();
+    checkStatus(st.op, "ValueSet", vurl(), CanonicalStatus.Facts.of(valueSet), null);
     Designations list = new Designations();
-    Boolean ok = false;
-    boolean noCode = false;
-    Set<Integer> matched = new LinkedHashSet<>();
-    String codelist = "";
-    String psys = null;
-    String pcode = null;
-    String ppath = null;
-    String pver = null;
-    String pdisp = null;
-    String tsys = null;
-    String tcode = null;
-    String tver = null;
-    Parameters result = new Parameters();
-    List<TxIssue> systemIssues = new ArrayList<>();
     int i = 0;
     for (Coding c : code.getCoding()) {
       String path = "CodeableConcept".equals(issuePath) ? addToPath(issuePath, "coding[" + i + "]") : issuePath;
@@ -825,292 +804,240 @@ final class ValueSetChecker {
             c.hasSystem()
                 ? "Coding has no code for system " + c.getSystem() + " and cannot be validated"
                 : "Coding has no code and cannot be validated";
-        msg.accept(m);
-        op.add(TxIssue.warning(IssueType.INVALID, path, null, m, "invalid-data"));
-        noCode = true;
+        st.message(m);
+        st.op.add(TxIssue.warning(IssueType.INVALID, path, null, m, "invalid-data"));
+        st.noCode = true;
         break;
       }
       list.clear();
-      PerCoding pc = new PerCoding();
-      Boolean v = check(path, c.getSystem(), c.getVersion(), c.getCode(), list, st, pc, op, c.getDisplay());
-      if (Boolean.FALSE.equals(v)) {
-        st.cause = "code-invalid";
-      }
-      if (Boolean.TRUE.equals(v)) {
-        matched.add(i);
-      }
-      String ws = st.impliedSystem != null ? st.impliedSystem : c.getSystem();
-      if (tcode == null || Boolean.TRUE.equals(v)) {
-        tsys = c.getSystem();
-        tcode = c.getCode();
-        tver = c.getVersion();
-      }
-      if (TxContext.isEmpty(tver) && pc.ver != null) {
-        tver = pc.ver;
-      }
-      String cc = (ws == null ? "" : ws) + (c.hasVersion() ? "|" + c.getVersion() : "") + "#" + c.getCode();
-      if (c.hasDisplay()) {
-        cc = cc + " ('" + c.getDisplay() + "')";
-      }
-      codelist = codelist.isEmpty() ? "'" + cc + "'" : codelist + ", '" + cc + "'";
-      if (Boolean.FALSE.equals(v) && !internallyDefined && mode == Mode.CODEABLE_CONCEPT) {
-        String m = TxMessages.format("None_of_the_provided_codes_are_in_the_value_set_one", "", vurl(), "'" + cc + "'");
-        op.add(
-            TxIssue.information(
-                IssueType.CODEINVALID,
-                issuePath + ".coding[" + i + "].code",
-                "None_of_the_provided_codes_are_in_the_value_set_one",
-                m,
-                "this-code-not-in-vs"));
-        if ("null".equals(st.cause)) {
-          st.cause = "unknown";
-        }
-      }
-      if (!Boolean.TRUE.equals(ok) && !Boolean.FALSE.equals(v)) {
-        ok = v;
-      }
-      if (Boolean.TRUE.equals(v)) {
-        if ("example".equals(pc.contentMode)) {
-          String m =
-              "The system " + c.getSystem() + " was found but did not contain enough information to properly validate the code \""
-                  + c.getCode() + "\" (\"" + c.getDisplay() + "\") (mode = " + pc.contentMode + ")";
-          msg.accept(m);
-          op.add(TxIssue.warning(IssueType.NOTFOUND, path, null, m, "vs-invalid"));
-        } else if (c.hasDisplay() && !list.isEmpty()) {
-          displays.inValueSet(list, pc.defLang, c, msg, op, path);
-        }
-        if (pcode == null) {
-          psys = c.getSystem();
-          pcode = c.getCode();
-          ppath = path;
-          if (pc.ver != null) {
-            pver = pc.ver;
-          }
-          String pd = list.preferredDisplay(params.workingLanguages());
-          if (pd == null) {
-            pd = list.preferredDisplay(null);
-          }
-          pdisp = pd;
-        }
-      } else if (!params.membershipOnly && ws != null) {
-        if (!isAbsoluteUrl(ws)) {
-          String m = TxMessages.format("Terminology_TX_System_Relative");
-          String p =
-              mode == Mode.CODING
-                  ? issuePath + ".system"
-                  : mode == Mode.CODEABLE_CONCEPT ? issuePath + ".coding[" + i + "].system" : issuePath;
-          mt.add(m);
-          op.add(TxIssue.error(IssueType.INVALID, p, "Terminology_TX_System_Relative", m, "invalid-data"));
-        }
-        String lookupVersion = c.hasVersion() ? c.getVersion() : vsVersionFor(c.getSystem());
-        CodeSystemIndex prov = ctx.findCodeSystem(ws, lookupVersion, true);
-        if (prov == null) {
-          if (ctx.source.valueSet(ws, null).isPresent()) {
-            String m = TxMessages.format("Terminology_TX_System_ValueSet2", ws);
-            msg.accept(m);
-            op.add(TxIssue.error(IssueType.INVALID, addToPath(path, "system"), "Terminology_TX_System_ValueSet2", m, "invalid-data"));
-            st.cause = "invalid";
-          } else if (ctx.source.supplement(ws, lookupVersion).isPresent()) {
-            CodeSystemIndex s = CodeSystemIndex.of(ctx.source.supplement(ws, lookupVersion).get());
-            String m = TxMessages.format("CODESYSTEM_CS_NO_SUPPLEMENT", s.versionedUrl());
-            msg.accept(m);
-            op.add(TxIssue.error(IssueType.INVALID, addToPath(path, "system"), "CODESYSTEM_CS_NO_SUPPLEMENT", m, "invalid-data"));
-            st.cause = "invalid";
-          } else {
-            CodeSystemIndex prov2 = ctx.findCodeSystem(ws, null, true);
-            String m;
-            String mid;
-            boolean add;
-            if (prov2 == null && TxContext.isEmpty(lookupVersion)) {
-              mid = "UNKNOWN_CODESYSTEM";
-              m = TxMessages.format(mid, ws);
-              add = st.unknownSystems.add(ws);
-            } else {
-              List<String> vl = ctx.listVersions(c.getSystem());
-              String vn;
-              if (vl.isEmpty()) {
-                mid = "UNKNOWN_CODESYSTEM_VERSION_NONE";
-                vn = ws;
-              } else {
-                mid = "UNKNOWN_CODESYSTEM_VERSION";
-                vn = ws + "|" + lookupVersion;
-              }
-              m = TxMessages.format(mid, ws, lookupVersion, Versions.presentList(vl));
-              add = st.unknownSystems.add(vn);
-            }
-            if (add) {
-              TxIssue issue = TxIssue.error(IssueType.NOTFOUND, addToPath(path, "system"), mid, m, "not-found");
-              op.add(issue);
-              systemIssues.add(issue);
-            }
-            msg.accept(m);
-            st.cause = "not-found";
-          }
-        } else {
-          checkStatus(op, prov);
-          IndexedConcept ctxt = prov.concept(c.getCode()).orElse(null);
-          if (ctxt == null) {
-            String vs = ws + "|" + prov.version() + "#" + c.getCode();
-            if (!st.unknownCodes.contains(vs)) {
-              st.unknownCodes.add(vs);
-              if (prov.isComplete()) {
-                TxIssue issue = unknownCodeIssue(path, c.getCode(), prov);
-                st.cause = "code-invalid";
-                msg.accept(issue.text());
-                op.add(issue);
-              } else {
-                st.cause = "code-invalid";
-                op.add(fragmentIssue(path, c.getCode(), prov));
-              }
-            }
-          } else {
-            ctxt.addDesignations(list, prov.language());
-            if (!params.membershipOnly && !st.inactive.value && ctxt.isInactive()) {
-              st.markInactive(path, c.getCode(), ctxt);
-            }
-            String pd = list.preferredDisplay(params.workingLanguages());
-            if (pd != null) {
-              pdisp = pd;
-            }
-            if (pdisp == null) {
-              pdisp = list.preferredDisplay(null);
-            }
-            if (c.hasDisplay() && !list.isEmpty()) {
-              displays.inCodeSystem(list, prov, c, msg, op, path);
-            }
-            if (prov.version() != null && mode != Mode.CODEABLE_CONCEPT) {
-              result.addParameter("version", new StringType(prov.version()));
-            }
-          }
-        }
-      }
+      checkCoding(st, issuePath, path, i, c, mode, list);
       i++;
     }
-    if ("CodeableConcept".equals(issuePath) && !matched.isEmpty()) {
-      Set<String> notChecked =
-          Set.of("UNKNOWN_CODESYSTEM", "UNKNOWN_CODESYSTEM_VERSION", "UNKNOWN_CODESYSTEM_VERSION_NONE");
-      int j = 0;
-      for (Coding c : code.getCoding()) {
-        if (!matched.contains(j)) {
-          String sysPath = issuePath + ".coding[" + j + "].system";
-          for (TxIssue iss : new ArrayList<>(op.issues())) {
-            if (iss.isError() && notChecked.contains(iss.messageId()) && sysPath.equals(iss.path())) {
-              String was = iss.text();
-              String now =
-                  TxMessages.format(
-                      "UNKNOWN_CODESYSTEM_CODING_NOT_CHECKED",
-                      c.hasVersion() ? c.getSystem() + "|" + c.getVersion() : c.getSystem());
-              op.replace(
-                  iss,
-                  iss.withSeverity(IssueSeverity.WARNING).withText("UNKNOWN_CODESYSTEM_CODING_NOT_CHECKED", now));
-              mt.remove(was);
-              msg.accept(now);
-            }
+    if ("CodeableConcept".equals(issuePath) && !st.matched.isEmpty()) {
+      downgradeUnknownSystemsOfUncheckedCodings(st, issuePath, code);
+    }
+    boolean noCodeSummary = st.noCode && (mode != Mode.CODEABLE_CONCEPT || internallyDefined);
+    if (Boolean.FALSE.equals(st.ok) && !noCodeSummary && (!internallyDefined || !st.op.hasErrors())) {
+      addNotInValueSet(st, issuePath, code, mode);
+    }
+    return st.toParameters(issuePath, code, mode);
+  }
+
+  /** The coding check: one coding of the request, in the value set, else against its code system. */
+  private void checkCoding(
+      ValidateCodeAnswer st, String issuePath, String path, int i, Coding c, Mode mode, Designations list) {
+    PerCoding pc = new PerCoding();
+    Boolean v = check(path, c.getSystem(), c.getVersion(), c.getCode(), list, st, pc, st.op, c.getDisplay());
+    if (Boolean.FALSE.equals(v)) {
+      st.cause = "code-invalid";
+    }
+    if (Boolean.TRUE.equals(v)) {
+      st.matched.add(i);
+    }
+    String ws = st.impliedSystem != null ? st.impliedSystem : c.getSystem();
+    if (st.triedCode == null || Boolean.TRUE.equals(v)) {
+      st.tried(c.getSystem(), c.getCode(), c.getVersion());
+    }
+    if (TxContext.isEmpty(st.triedVersion) && pc.ver != null) {
+      st.triedVersion = pc.ver;
+    }
+    String cc = (ws == null ? "" : ws) + (c.hasVersion() ? "|" + c.getVersion() : "") + "#" + c.getCode();
+    if (c.hasDisplay()) {
+      cc = cc + " ('" + c.getDisplay() + "')";
+    }
+    st.codeList = st.codeList.isEmpty() ? "'" + cc + "'" : st.codeList + ", '" + cc + "'";
+    if (Boolean.FALSE.equals(v) && !internallyDefined && mode == Mode.CODEABLE_CONCEPT) {
+      String m = TxMessages.format("None_of_the_provided_codes_are_in_the_value_set_one", "", vurl(), "'" + cc + "'");
+      st.op.add(
+          TxIssue.information(
+              IssueType.CODEINVALID,
+              issuePath + ".coding[" + i + "].code",
+              "None_of_the_provided_codes_are_in_the_value_set_one",
+              m,
+              "this-code-not-in-vs"));
+      if ("null".equals(st.cause)) {
+        st.cause = "unknown";
+      }
+    }
+    if (!Boolean.TRUE.equals(st.ok) && !Boolean.FALSE.equals(v)) {
+      st.ok = v;
+    }
+    if (Boolean.TRUE.equals(v)) {
+      foundInValueSet(st, path, c, pc, list);
+    } else if (!params.membershipOnly && ws != null) {
+      checkAgainstCodeSystem(st, issuePath, path, i, c, ws, mode, list);
+    }
+  }
+
+  private void foundInValueSet(ValidateCodeAnswer st, String path, Coding c, PerCoding pc, Designations list) {
+    if ("example".equals(pc.contentMode)) {
+      String m =
+          "The system " + c.getSystem() + " was found but did not contain enough information to properly validate the code \""
+              + c.getCode() + "\" (\"" + c.getDisplay() + "\") (mode = " + pc.contentMode + ")";
+      st.message(m);
+      st.op.add(TxIssue.warning(IssueType.NOTFOUND, path, null, m, "vs-invalid"));
+    } else if (c.hasDisplay() && !list.isEmpty()) {
+      displays.inValueSet(list, pc.defLang, c, st::message, st.op, path);
+    }
+    if (st.matchedCode == null) {
+      st.matchedSystem = c.getSystem();
+      st.matchedCode = c.getCode();
+      st.matchedPath = path;
+      if (pc.ver != null) {
+        st.matchedVersion = pc.ver;
+      }
+      String pd = list.preferredDisplay(params.workingLanguages());
+      st.display = pd != null ? pd : list.preferredDisplay(null);
+    }
+  }
+
+  /**
+   * A coding not in the value set is still checked against its code system, so the answer says whether the code
+   * exists at all, whether its system is known, and whether its display is right.
+   */
+  private void checkAgainstCodeSystem(
+      ValidateCodeAnswer st, String issuePath, String path, int i, Coding c, String ws, Mode mode, Designations list) {
+    if (!isAbsoluteUrl(ws)) {
+      String m = TxMessages.format("Terminology_TX_System_Relative");
+      String p =
+          mode == Mode.CODING
+              ? issuePath + ".system"
+              : mode == Mode.CODEABLE_CONCEPT ? issuePath + ".coding[" + i + "].system" : issuePath;
+      st.messages.add(m);
+      st.op.add(TxIssue.error(IssueType.INVALID, p, "Terminology_TX_System_Relative", m, "invalid-data"));
+    }
+    String lookupVersion = c.hasVersion() ? c.getVersion() : vsVersionFor(c.getSystem());
+    CodeSystemIndex prov = ctx.findCodeSystem(ws, lookupVersion, true);
+    if (prov == null) {
+      reportMissingCodeSystem(st, path, c, ws, lookupVersion);
+      return;
+    }
+    TxOutcome op = st.op;
+    checkStatus(op, prov);
+    IndexedConcept concept = prov.concept(c.getCode()).orElse(null);
+    if (concept == null) {
+      String vs = ws + "|" + prov.version() + "#" + c.getCode();
+      if (!st.unknownCodes.contains(vs)) {
+        st.unknownCodes.add(vs);
+        st.cause = "code-invalid";
+        if (prov.isComplete()) {
+          TxIssue issue = unknownCodeIssue(path, c.getCode(), prov);
+          st.message(issue.text());
+          op.add(issue);
+        } else {
+          op.add(fragmentIssue(path, c.getCode(), prov));
+        }
+      }
+      return;
+    }
+    concept.addDesignations(list, prov.language());
+    if (!params.membershipOnly && !st.inactive && concept.isInactive()) {
+      st.markInactive(path, c.getCode(), concept);
+    }
+    String pd = list.preferredDisplay(params.workingLanguages());
+    if (pd != null) {
+      st.display = pd;
+    }
+    if (st.display == null) {
+      st.display = list.preferredDisplay(null);
+    }
+    if (c.hasDisplay() && !list.isEmpty()) {
+      displays.inCodeSystem(list, prov, c, st::message, op, path);
+    }
+    if (prov.version() != null && mode != Mode.CODEABLE_CONCEPT && st.codeSystemVersion == null) {
+      st.codeSystemVersion = prov.version();
+    }
+  }
+
+  /** The coding's system is not a code system here: a value set's URL, a supplement, an unknown system or version. */
+  private void reportMissingCodeSystem(ValidateCodeAnswer st, String path, Coding c, String ws, String lookupVersion) {
+    String systemPath = addToPath(path, "system");
+    st.cause = "invalid";
+    if (ctx.source.valueSet(ws, null).isPresent()) {
+      String m = TxMessages.format("Terminology_TX_System_ValueSet2", ws);
+      st.message(m);
+      st.op.add(TxIssue.error(IssueType.INVALID, systemPath, "Terminology_TX_System_ValueSet2", m, "invalid-data"));
+      return;
+    }
+    var supplement = ctx.source.supplement(ws, lookupVersion);
+    if (supplement.isPresent()) {
+      String m = TxMessages.format("CODESYSTEM_CS_NO_SUPPLEMENT", CodeSystemIndex.of(supplement.get()).versionedUrl());
+      st.message(m);
+      st.op.add(TxIssue.error(IssueType.INVALID, systemPath, "CODESYSTEM_CS_NO_SUPPLEMENT", m, "invalid-data"));
+      return;
+    }
+    String m;
+    String mid;
+    boolean first;
+    if (ctx.findCodeSystem(ws, null, true) == null && TxContext.isEmpty(lookupVersion)) {
+      mid = "UNKNOWN_CODESYSTEM";
+      m = TxMessages.format(mid, ws);
+      first = st.unknownSystems.add(ws);
+    } else {
+      List<String> known = ctx.listVersions(c.getSystem());
+      mid = known.isEmpty() ? "UNKNOWN_CODESYSTEM_VERSION_NONE" : "UNKNOWN_CODESYSTEM_VERSION";
+      m = TxMessages.format(mid, ws, lookupVersion, Versions.presentList(known));
+      first = st.unknownSystems.add(known.isEmpty() ? ws : ws + "|" + lookupVersion);
+    }
+    if (first) {
+      st.op.add(TxIssue.error(IssueType.NOTFOUND, systemPath, mid, m, "not-found"));
+    }
+    st.message(m);
+    st.cause = "not-found";
+  }
+
+  /**
+   * Once one coding of a CodeableConcept is in the value set, the others' unknown systems are no longer errors:
+   * those codings were not needed, and HL7's message says they were not checked.
+   */
+  private static void downgradeUnknownSystemsOfUncheckedCodings(
+      ValidateCodeAnswer st, String issuePath, CodeableConcept code) {
+    Set<String> notChecked = Set.of("UNKNOWN_CODESYSTEM", "UNKNOWN_CODESYSTEM_VERSION", "UNKNOWN_CODESYSTEM_VERSION_NONE");
+    int j = 0;
+    for (Coding c : code.getCoding()) {
+      if (!st.matched.contains(j)) {
+        String sysPath = issuePath + ".coding[" + j + "].system";
+        for (TxIssue iss : new ArrayList<>(st.op.issues())) {
+          if (iss.isError() && notChecked.contains(iss.messageId()) && sysPath.equals(iss.path())) {
+            String now =
+                TxMessages.format(
+                    "UNKNOWN_CODESYSTEM_CODING_NOT_CHECKED",
+                    c.hasVersion() ? c.getSystem() + "|" + c.getVersion() : c.getSystem());
+            st.op.replace(
+                iss, iss.withSeverity(IssueSeverity.WARNING).withText("UNKNOWN_CODESYSTEM_CODING_NOT_CHECKED", now));
+            st.messages.remove(iss.text());
+            st.message(now);
           }
         }
-        j++;
       }
+      j++;
     }
-    boolean noCodeSummary = noCode && (mode != Mode.CODEABLE_CONCEPT || internallyDefined);
-    if (Boolean.FALSE.equals(ok) && !noCodeSummary && (!internallyDefined || !op.hasErrors())) {
-      String mid;
-      String m;
-      String p;
-      if (mode == Mode.CODEABLE_CONCEPT) {
-        mid = "TX_GENERAL_CC_ERROR_MESSAGE";
-        m = TxMessages.format(mid, vurl());
-        p = "";
-      } else {
-        mid = "None_of_the_provided_codes_are_in_the_value_set_one";
-        m = TxMessages.format(mid, "", vurl(), codelist);
-        if (issuePath == null || issuePath.isEmpty()) {
-          p = "code";
-        } else if (!"CodeableConcept".equals(issuePath)) {
-          p = issuePath + ".code";
-        } else if (code.getCoding().size() == 1) {
-          p = issuePath + ".coding[0].code";
-        } else {
-          p = issuePath;
-        }
-      }
-      if (op.add(TxIssue.error(IssueType.CODEINVALID, p, mid, m, "not-in-vs"))) {
-        msg.accept(m);
-      }
-    }
-    boolean valid = Boolean.TRUE.equals(ok) && !op.hasErrors();
-    Parameters out = new Parameters();
-    out.addParameter("result", valid);
-    if (psys != null) {
-      out.addParameter().setName("system").setValue(new UriType(psys));
-    } else if (Boolean.TRUE.equals(ok) && st.impliedSystem != null) {
-      out.addParameter().setName("system").setValue(new UriType(st.impliedSystem));
-    } else if (tsys != null && mode != Mode.CODEABLE_CONCEPT) {
-      out.addParameter().setName("system").setValue(new UriType(tsys));
-    }
-    for (String us : st.unknownSystems) {
-      if (Boolean.FALSE.equals(ok)) {
-        out.addParameter().setName("x-unknown-system").setValue(new CanonicalType(us));
-      } else if (!valid) {
-        out.addParameter().setName("x-caused-by-unknown-system").setValue(new CanonicalType(us));
-      }
-    }
-    if (st.normalForm != null) {
-      out.addParameter().setName("normalized-code").setValue(new CodeType(st.normalForm));
-    }
-    if (pcode != null) {
-      out.addParameter().setName("code").setValue(new CodeType(pcode));
-    } else if (tcode != null && mode != Mode.CODEABLE_CONCEPT) {
-      out.addParameter().setName("code").setValue(new CodeType(tcode));
-    }
-    if (pver != null) {
-      out.addParameter().setName("version").setValue(new StringType(pver));
-    } else if (!TxContext.isEmpty(tver) && mode != Mode.CODEABLE_CONCEPT) {
-      out.addParameter().setName("version").setValue(new StringType(tver));
-    } else {
-      result.getParameter().stream().filter(p -> p.getName().equals("version")).findFirst().ifPresent(p -> out.addParameter(p));
-    }
-    if (pdisp != null && (pcode != null || (tcode != null && mode != Mode.CODEABLE_CONCEPT))) {
-      out.addParameter().setName("display").setValue(new StringType(pdisp));
-    }
-    if (st.inactive.value) {
-      if (mode != Mode.CODEABLE_CONCEPT || (pcode != null && java.util.Objects.equals(st.inactive.path, ppath))) {
-        out.addParameter("inactive", true);
-        if (st.vstatus != null && !st.vstatus.equals("inactive")) {
-          out.addParameter().setName("status").setValue(new CodeType(st.vstatus));
-        }
-      }
-      String mpath = st.inactive.path == null || st.inactive.path.isEmpty() ? "code" : st.inactive.path;
-      String m;
-      if ("inactive".equals(st.vstatus) || "DISCOURAGED".equals(st.vstatus)) {
-        m = TxMessages.format("INACTIVE_CONCEPT_FOUND", st.vstatus, st.inactive.code != null ? st.inactive.code : tcode);
-      } else {
-        m = TxMessages.format("INACTIVE_CONCEPT_FOUND_ADD", st.vstatus, st.inactive.code != null ? st.inactive.code : tcode, "inactive");
-      }
-      msg.accept(m);
-      op.add(TxIssue.warning(IssueType.BUSINESSRULE, mpath, "INACTIVE_CONCEPT_FOUND", m, "code-comment"));
-    } else if (st.vstatus != null && st.vstatus.equalsIgnoreCase("deprecated")) {
-      out.addParameter().setName("status").setValue(new CodeType("deprecated"));
-      String m = TxMessages.format("DEPRECATED_CONCEPT_FOUND", st.vstatus, tcode);
-      msg.accept(m);
-      op.add(TxIssue.warning(IssueType.BUSINESSRULE, issuePath, "DEPRECATED_CONCEPT_FOUND", m, "code-comment"));
-    }
-    for (TxIssue iss : op.issues()) {
-      if (iss.isError() && !mt.contains(iss.text())) {
-        mt.add(iss.text());
-      }
-    }
-    if (!mt.isEmpty()) {
-      List<String> sorted = new ArrayList<>(mt);
-      java.util.Collections.sort(sorted);
-      out.addParameter().setName("message").setValue(new StringType(String.join("; ", sorted)));
-    }
+  }
+
+  private void addNotInValueSet(ValidateCodeAnswer st, String issuePath, CodeableConcept code, Mode mode) {
+    String mid;
+    String m;
+    String p;
     if (mode == Mode.CODEABLE_CONCEPT) {
-      out.addParameter().setName("codeableConcept").setValue(code);
+      mid = "TX_GENERAL_CC_ERROR_MESSAGE";
+      m = TxMessages.format(mid, vurl());
+      p = "";
+    } else {
+      mid = "None_of_the_provided_codes_are_in_the_value_set_one";
+      m = TxMessages.format(mid, "", vurl(), st.codeList);
+      if (issuePath == null || issuePath.isEmpty()) {
+        p = "code";
+      } else if (!"CodeableConcept".equals(issuePath)) {
+        p = issuePath + ".code";
+      } else if (code.getCoding().size() == 1) {
+        p = issuePath + ".coding[0].code";
+      } else {
+        p = issuePath;
+      }
     }
-    if (!op.isEmpty()) {
-      out.addParameter().setName("issues").setResource(op.toOperationOutcome());
+    if (st.op.add(TxIssue.error(IssueType.CODEINVALID, p, mid, m, "not-in-vs"))) {
+      st.message(m);
     }
-    return out;
   }
 
   private String vsVersionFor(String system) {
