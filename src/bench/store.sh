@@ -32,7 +32,7 @@ header() {
 for validation in enforce off; do
   data=$work/data-$validation
   start_server "$port" "$log" --psychcode.store.validation=$validation \
-    "--spring.datasource.url=jdbc:h2:file:$data/psychcode;WRITE_DELAY=0;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"
+    "--spring.datasource.url=jdbc:h2:file:$data/psychcode;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"
   trap 'stop_server; rm -rf "$work"' EXIT
   wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null
   if [ "$validation" = enforce ]; then

@@ -23,8 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  *   <li>a body is FHIR JSON or XML ({@code application/fhir+json}, {@code application/fhir+xml}, and the plain
  *       {@code application/json} and {@code application/xml} HAPI reads as the same): any other Content-Type,
- *       form data included, is a 415 (a {@code _search} form post excepted: that is how FHIR searches by POST; and a
- *       PATCH may also be a JSON Patch or XML Patch document, as FHIR's patch interaction defines);
+ *       form data included, is a 415 (a {@code _search} form post excepted: that is how FHIR searches by POST, and
+ *       the only body a {@code _search} takes; and a PATCH may also be a JSON Patch or XML Patch document, as FHIR's
+ *       patch interaction defines);
  *   <li>an {@code Accept} whose every FHIR media type names another FHIR version ({@code fhirVersion=3.0}) is a 406,
  *       a body of another version a 415: the server speaks R4 (4.0) only;
  *   <li>{@code _format} names JSON or XML, {@code _summary} one of FHIR's five values; anything else is a 400, not
@@ -92,10 +93,20 @@ public final class RequestChecks extends OncePerRequestFilter {
 
   private static Refusal body(HttpServletRequest request) {
     boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-    if (!hasBody || request.getRequestURI().endsWith("/_search")) {
+    if (!hasBody) {
       return null;
     }
     String contentType = request.getContentType();
+    if (request.getRequestURI().endsWith("/_search")) {
+      // HAPI reads a _search body only as a form; criteria sent any other way would be ignored and everything matched
+      return contentType != null && mediaType(contentType).equals("application/x-www-form-urlencoded")
+          ? null
+          : new Refusal(
+              415,
+              IssueType.NOTSUPPORTED,
+              "POST _search takes its parameters as a form (application/x-www-form-urlencoded) or in the URL, not as "
+                  + (contentType == null ? "a body without a Content-Type" : contentType) + ".");
+    }
     if ("PATCH".equals(request.getMethod()) && contentType != null && PATCH_TYPES.contains(mediaType(contentType))) {
       return null;
     }

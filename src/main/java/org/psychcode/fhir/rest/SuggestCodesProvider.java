@@ -1,5 +1,6 @@
 package org.psychcode.fhir.rest;
 
+import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -12,6 +13,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -22,14 +24,16 @@ import org.psychcode.fhir.rules.BillingCode;
 import org.psychcode.fhir.rules.CodeBook;
 import org.psychcode.fhir.rules.Suggestion;
 import org.psychcode.fhir.rules.Systems;
+import org.psychcode.fhir.store.ResourceStore;
 import org.psychcode.fhir.validation.CodeSuggestions;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code POST /fhir/Encounter/$suggest-codes} (DESIGN, "Suggesting the billing"): the body is an Encounter, a Bundle
  * holding the Encounters and what they reference, or a Parameters with {@code resource} (and {@code taxonomy});
- * {@code taxonomy} may also be given in the query. The answer is a Parameters with one {@code suggestion} per patient
- * and date.
+ * {@code taxonomy} may also be given in the query. {@code GET /fhir/Encounter/<id>/$suggest-codes} does the same for a
+ * stored Encounter (what it references read from the store). The answer is a Parameters with one {@code suggestion}
+ * per patient and date.
  */
 @Component
 @PlainProvider
@@ -40,22 +44,45 @@ class SuggestCodesProvider {
   private final CodeSuggestions suggestions;
   private final CodeBook book;
   private final TerminologyRequests requests;
+  private final ResourceStore store;
 
-  SuggestCodesProvider(CodeSuggestions suggestions, CodeBook book, TerminologyRequests requests) {
+  SuggestCodesProvider(CodeSuggestions suggestions, CodeBook book, TerminologyRequests requests, ResourceStore store) {
     this.suggestions = suggestions;
     this.book = book;
     this.requests = requests;
+    this.store = store;
+  }
+
+  /**
+   * The instance form: the stored Encounter (404 when unknown, 410 when deleted, read as any read is, access checks
+   * included), with {@code taxonomy} in the query.
+   */
+  @Operation(name = "$suggest-codes", typeName = "Encounter", idempotent = true, manualRequest = true)
+  public Parameters suggestStored(@IdParam IdType id, RequestDetails rd) {
+    Optional<String> taxonomy = queryTaxonomy(rd, "it takes an optional taxonomy; the encounter is the stored one");
+    if (rd.getRequestType() == RequestTypeEnum.POST && requests.body(rd) != null) {
+      throw TerminologyRequests.invalid(
+          "Encounter/" + id.getIdPart() + "/$suggest-codes suggests codes for the stored Encounter: send no body (taxonomy goes in the query),"
+              + " or POST the visit to Encounter/$suggest-codes.");
+    }
+    IBaseResource encounter = store.read("Encounter", id.getIdPart(), null, rd);
+    encounter.setId(new IdType("Encounter", id.getIdPart()));
+    return answer(suggestions.suggest(encounter, taxonomy));
+  }
+
+  private static Optional<String> queryTaxonomy(RequestDetails rd, String takes) {
+    for (String name : rd.getParameters().keySet()) {
+      if (!QUERY.contains(name)) {
+        throw TerminologyRequests.invalid("$suggest-codes has no parameter '" + name + "': " + takes + ".");
+      }
+    }
+    String[] given = rd.getParameters().get("taxonomy");
+    return given == null || given.length == 0 || given[0].isBlank() ? Optional.empty() : Optional.of(given[0].trim());
   }
 
   @Operation(name = "$suggest-codes", typeName = "Encounter", manualRequest = true)
   public Parameters suggest(RequestDetails rd) {
-    for (String name : rd.getParameters().keySet()) {
-      if (!QUERY.contains(name)) {
-        throw TerminologyRequests.invalid("$suggest-codes has no parameter '" + name + "': it takes the encounters in the body and an optional taxonomy.");
-      }
-    }
-    String[] queryTaxonomy = rd.getParameters().get("taxonomy");
-    Optional<String> taxonomy = queryTaxonomy == null || queryTaxonomy.length == 0 ? Optional.empty() : Optional.of(queryTaxonomy[0].trim());
+    Optional<String> taxonomy = queryTaxonomy(rd, "it takes the encounters in the body and an optional taxonomy");
     IBaseResource body = rd.getRequestType() == RequestTypeEnum.POST ? requests.body(rd) : null;
     if (body == null) {
       throw TerminologyRequests.invalid(

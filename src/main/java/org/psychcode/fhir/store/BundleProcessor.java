@@ -179,6 +179,17 @@ public class BundleProcessor {
     Map<String, String> targets = new HashMap<>();
     Map<Integer, String> ids = new HashMap<>();
     Map<Integer, Written> results = new HashMap<>();
+    List<String> criteria = new ArrayList<>();
+    for (Step s : steps) {
+      String ifNoneExist = s.entry().getRequest().getIfNoneExist();
+      if (s.method() == HTTPVerb.POST && ifNoneExist != null && !ifNoneExist.isBlank()) {
+        criteria.add(s.type().name() + "?" + ifNoneExist);
+      } else if (s.method() == HTTPVerb.PUT && s.id() == null) {
+        criteria.add(s.type().name() + "?" + s.query());
+      }
+    }
+    store.lockCriteria(criteria);
+    Map<String, Integer> writers = new HashMap<>();
     for (Step s : steps) {
       if (s.method() == HTTPVerb.POST) {
         String ifNoneExist = s.entry().getRequest().getIfNoneExist();
@@ -213,12 +224,19 @@ public class BundleProcessor {
       if (ids.containsKey(s.index()) && fullUrl != null && !fullUrl.isBlank()) {
         targets.put(fullUrl, s.type().name() + "/" + ids.get(s.index()));
       }
+      if (ids.containsKey(s.index()) && !results.containsKey(s.index())) {
+        Integer other = writers.putIfAbsent(s.type().name() + "/" + ids.get(s.index()), s.index());
+        if (other != null) {
+          throw at(s, StoreErrors.invalid(
+              "Bundle.entry[" + other + "] writes " + s.type().name() + "/" + ids.get(s.index()) + " too; a transaction writes each resource once."));
+        }
+      }
     }
     for (Step s : steps) {
       Resource resource = s.entry().getResource();
       if (resource != null && (s.method() == HTTPVerb.POST || s.method() == HTTPVerb.PUT)) {
         resource.setId(new IdType(s.type().name(), ids.get(s.index())));
-        rewrite(s, resource, targets);
+        rewrite(s, resource, targets, ResourceStore.ownBase(request));
       }
     }
     OperationOutcome outcome = profiles == null ? null : validation.rules(profiles, validated, refuse);
@@ -252,6 +270,7 @@ public class BundleProcessor {
         }
       }
     }
+    store.flush();
     for (Step s : steps) {
       Written w = results.get(s.index());
       if (w != null && w.resource() != null && w.kind() != Written.Kind.MATCHED) {
@@ -290,8 +309,11 @@ public class BundleProcessor {
     return own;
   }
 
-  /** Rewrites {@code fullUrl} references to the ids they got, and conditional references to their one match. */
-  private void rewrite(Step s, Resource resource, Map<String, String> targets) {
+  /**
+   * Rewrites {@code fullUrl} references to the ids they got, conditional references to their one match, and references
+   * to this server's own base ({@code ownBase}, see {@link ResourceStore#localReferences}) to relative ones.
+   */
+  private void rewrite(Step s, Resource resource, Map<String, String> targets, String ownBase) {
     for (ResourceReferenceInfo info : store.fhirContext().newTerser().getAllResourceReferences(resource)) {
       IBaseReference ref = info.getResourceReference();
       String value = ref.getReferenceElement().getValue();
@@ -308,6 +330,9 @@ public class BundleProcessor {
             atEntry(s, () -> store.matchOne(type, value.substring(value.indexOf('?') + 1)))
                 .orElseThrow(() -> at(s, StoreErrors.invalid("The conditional reference " + value + " matches no stored resource.")));
         target = type.name() + "/" + match.id();
+      }
+      if (target == null) {
+        target = ResourceStore.local(value, ownBase);
       }
       if (target == null && value.startsWith("urn:")) {
         throw at(s, StoreErrors.invalid("The reference " + value + " points at no entry of the Bundle (no entry has that fullUrl)."));

@@ -5,9 +5,11 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Writes and removes the index rows of a resource's current version, in batches. */
+/** Writes and removes the index rows of resources' current versions: one batch per table for all of a flush's rows. */
 @Repository
 class IndexRepository {
+
+  private static final List<String> TABLES = List.of("sp_token", "sp_string", "sp_date", "sp_reference");
 
   private final JdbcTemplate jdbc;
 
@@ -15,35 +17,39 @@ class IndexRepository {
     this.jdbc = jdbc;
   }
 
-  void insert(long pk, String type, IndexRows rows) {
-    if (!rows.tokens().isEmpty()) {
-      List<Object[]> args = new ArrayList<>(rows.tokens().size());
-      rows.tokens().forEach(t -> args.add(new Object[] {pk, type, t.param(), t.system(), t.code()}));
-      jdbc.batchUpdate("INSERT INTO sp_token (res_pk, res_type, param, system, code) VALUES (?, ?, ?, ?, ?)", args);
+  void insert(List<WriteBatch.Index> all) {
+    List<Object[]> tokens = new ArrayList<>();
+    List<Object[]> strings = new ArrayList<>();
+    List<Object[]> dates = new ArrayList<>();
+    List<Object[]> references = new ArrayList<>();
+    for (WriteBatch.Index index : all) {
+      long pk = index.pk();
+      String type = index.type();
+      IndexRows rows = index.rows();
+      rows.tokens().forEach(t -> tokens.add(new Object[] {pk, type, t.param(), t.system(), t.code()}));
+      rows.strings().forEach(t -> strings.add(new Object[] {pk, type, t.param(), t.normalized(), t.exact()}));
+      rows.dates().forEach(d -> dates.add(new Object[] {pk, type, d.param(), d.low(), d.high()}));
+      rows.references().forEach(r -> references.add(new Object[] {pk, type, r.param(), r.targetType(), r.targetId()}));
     }
-    if (!rows.strings().isEmpty()) {
-      List<Object[]> args = new ArrayList<>(rows.strings().size());
-      rows.strings().forEach(t -> args.add(new Object[] {pk, type, t.param(), t.normalized(), t.exact()}));
-      jdbc.batchUpdate(
-          "INSERT INTO sp_string (res_pk, res_type, param, value_normalized, value_exact) VALUES (?, ?, ?, ?, ?)", args);
+    batch("INSERT INTO sp_token (res_pk, res_type, param, system, code) VALUES (?, ?, ?, ?, ?)", tokens);
+    batch("INSERT INTO sp_string (res_pk, res_type, param, value_normalized, value_exact) VALUES (?, ?, ?, ?, ?)", strings);
+    batch("INSERT INTO sp_date (res_pk, res_type, param, low, high) VALUES (?, ?, ?, ?, ?)", dates);
+    batch("INSERT INTO sp_reference (res_pk, res_type, param, target_type, target_id) VALUES (?, ?, ?, ?, ?)", references);
+  }
+
+  void delete(List<Long> pks) {
+    if (pks.isEmpty()) {
+      return;
     }
-    if (!rows.dates().isEmpty()) {
-      List<Object[]> args = new ArrayList<>(rows.dates().size());
-      rows.dates().forEach(d -> args.add(new Object[] {pk, type, d.param(), d.low(), d.high()}));
-      jdbc.batchUpdate("INSERT INTO sp_date (res_pk, res_type, param, low, high) VALUES (?, ?, ?, ?, ?)", args);
-    }
-    if (!rows.references().isEmpty()) {
-      List<Object[]> args = new ArrayList<>(rows.references().size());
-      rows.references().forEach(r -> args.add(new Object[] {pk, type, r.param(), r.targetType(), r.targetId()}));
-      jdbc.batchUpdate(
-          "INSERT INTO sp_reference (res_pk, res_type, param, target_type, target_id) VALUES (?, ?, ?, ?, ?)", args);
+    List<Object[]> args = pks.stream().map(pk -> new Object[] {pk}).toList();
+    for (String table : TABLES) {
+      jdbc.batchUpdate("DELETE FROM " + table + " WHERE res_pk = ?", args);
     }
   }
 
-  void delete(long pk) {
-    jdbc.update("DELETE FROM sp_token WHERE res_pk = ?", pk);
-    jdbc.update("DELETE FROM sp_string WHERE res_pk = ?", pk);
-    jdbc.update("DELETE FROM sp_date WHERE res_pk = ?", pk);
-    jdbc.update("DELETE FROM sp_reference WHERE res_pk = ?", pk);
+  private void batch(String sql, List<Object[]> args) {
+    if (!args.isEmpty()) {
+      jdbc.batchUpdate(sql, args);
+    }
   }
 }

@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -75,50 +74,42 @@ public class ResourceRepository {
         String.class);
   }
 
-  /** Inserts the first version's row; a resource of that type and id already there raises DuplicateKeyException. */
-  long insert(String type, String id, long lastUpdated) {
-    KeyHolder keys = new GeneratedKeyHolder();
-    jdbc.update(
-        con -> {
-          PreparedStatement ps =
-              con.prepareStatement(
-                  "INSERT INTO resource (res_type, res_id, version, deleted, last_updated) VALUES (?, ?, 1, FALSE, ?)",
-                  new String[] {"res_pk"});
-          ps.setString(1, type);
-          ps.setString(2, id);
-          ps.setLong(3, lastUpdated);
-          return ps;
-        },
-        keys);
-    Number pk = keys.getKey();
-    if (pk == null) {
-      throw new IllegalStateException("the database returned no key for the new resource");
+  /** New resource rows, one batch; a resource of that type and id already there raises DuplicateKeyException. */
+  void insert(List<WriteBatch.NewResource> rows) {
+    if (rows.isEmpty()) {
+      return;
     }
-    return pk.longValue();
+    List<Object[]> args = new ArrayList<>(rows.size());
+    rows.forEach(r -> args.add(new Object[] {r.pk(), r.type(), r.id(), r.lastUpdated()}));
+    jdbc.batchUpdate("INSERT INTO resource (res_pk, res_type, res_id, version, deleted, last_updated) VALUES (?, ?, ?, 1, FALSE, ?)", args);
   }
 
-  /** Moves a resource from {@code expected} to {@code version}: false when another write got there first. */
-  boolean advance(long pk, long expected, long version, boolean deleted, long lastUpdated) {
-    return jdbc.update(
-            "UPDATE resource SET version = ?, deleted = ?, last_updated = ? WHERE res_pk = ? AND version = ?",
-            version,
-            deleted,
-            lastUpdated,
-            pk,
-            expected)
-        == 1;
+  /**
+   * Moves resources from their expected version to the next, one batch: an OptimisticLockingFailureException when
+   * another write got there first (never while the row lock of {@link #lockCurrent} is held).
+   */
+  void advance(List<WriteBatch.Advance> moves) {
+    if (moves.isEmpty()) {
+      return;
+    }
+    List<Object[]> args = new ArrayList<>(moves.size());
+    moves.forEach(m -> args.add(new Object[] {m.version(), m.deleted(), m.lastUpdated(), m.pk(), m.expected()}));
+    int[] counts = jdbc.batchUpdate("UPDATE resource SET version = ?, deleted = ?, last_updated = ? WHERE res_pk = ? AND version = ?", args);
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        throw new OptimisticLockingFailureException("resource " + moves.get(i).pk() + " changed meanwhile");
+      }
+    }
   }
 
-  void insertVersion(long pk, String type, String id, long version, String method, long lastUpdated, String content) {
-    jdbc.update(
-        "INSERT INTO resource_version (res_pk, version, res_type, res_id, method, last_updated, content) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        pk,
-        version,
-        type,
-        id,
-        method,
-        lastUpdated,
-        content);
+  void insertVersions(List<WriteBatch.Version> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<Object[]> args = new ArrayList<>(rows.size());
+    rows.forEach(v -> args.add(new Object[] {v.pk(), v.version(), v.type(), v.id(), v.method(), v.lastUpdated(), v.content()}));
+    jdbc.batchUpdate(
+        "INSERT INTO resource_version (res_pk, version, res_type, res_id, method, last_updated, content) VALUES (?, ?, ?, ?, ?, ?, ?)", args);
   }
 
   /** The current version (a deleted resource answers its deletion). */
@@ -262,24 +253,5 @@ public class ResourceRepository {
         type,
         type,
         id);
-  }
-
-  // ---- conditional creates ------------------------------------------------------------------------
-
-  /**
-   * Locks the row of these conditional-create criteria, inserting it when absent; two transactions creating with the
-   * same criteria at once meet here (the second waits for the first, or fails on the unique key and is retried).
-   */
-  void lockCriteria(String type, String hash) {
-    int locked =
-        jdbc.query(
-                "SELECT res_type FROM conditional_create WHERE res_type = ? AND criteria_hash = ? FOR UPDATE",
-                (rs, n) -> 1,
-                type,
-                hash)
-            .size();
-    if (locked == 0) {
-      jdbc.update("INSERT INTO conditional_create (res_type, criteria_hash) VALUES (?, ?)", type, hash);
-    }
   }
 }

@@ -8,17 +8,13 @@ import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -38,6 +34,8 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -71,6 +69,8 @@ public class ResourceStore {
   private final List<StoreWriteListener> writeListeners;
   private final List<StoreReadListener> readListeners;
   private final List<StoreAccessCheck> accessChecks;
+  private final ResourceKeys keys;
+  private final CriteriaLocks criteriaLocks;
 
   ResourceStore(
       FhirContext ctx,
@@ -84,7 +84,9 @@ public class ResourceStore {
       PlatformTransactionManager transactions,
       List<StoreWriteListener> writeListeners,
       List<StoreReadListener> readListeners,
-      List<StoreAccessCheck> accessChecks) {
+      List<StoreAccessCheck> accessChecks,
+      ResourceKeys keys,
+      CriteriaLocks criteriaLocks) {
     this.ctx = ctx;
     this.types = types;
     this.indexer = new SearchIndexer(ctx);
@@ -100,6 +102,8 @@ public class ResourceStore {
     this.writeListeners = List.copyOf(writeListeners);
     this.readListeners = List.copyOf(readListeners);
     this.accessChecks = List.copyOf(accessChecks);
+    this.keys = keys;
+    this.criteriaLocks = criteriaLocks;
   }
 
   public StoredTypes types() {
@@ -121,6 +125,7 @@ public class ResourceStore {
   public Written create(String typeName, IBaseResource resource, String text, EncodingEnum encoding, String ifNoneExist, RequestDetails request) {
     StoredType type = type(typeName);
     requireType(type, resource, null);
+    localReferences(resource, request);
     ProfileFindings profiles = validation.profiles(resource, text, encoding);
     return retrying(
         () ->
@@ -144,6 +149,7 @@ public class ResourceStore {
     StoredType type = type(typeName);
     requireId(id);
     requireType(type, resource, id);
+    localReferences(resource, request);
     ProfileFindings profiles = validation.profiles(resource, text, encoding);
     return retrying(
         () ->
@@ -160,6 +166,7 @@ public class ResourceStore {
       String typeName, String criteria, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
     StoredType type = type(typeName);
     requireType(type, resource, null);
+    localReferences(resource, request);
     ProfileFindings profiles = validation.profiles(resource, text, encoding);
     return retrying(
         () ->
@@ -373,9 +380,9 @@ public class ResourceStore {
     }
   }
 
-  /** A new server-assigned id. */
+  /** A new server-assigned id: time-ordered, see {@link ResourceIds}. */
   public String newId() {
-    return UUID.randomUUID().toString();
+    return ResourceIds.next();
   }
 
   /**
@@ -383,8 +390,19 @@ public class ResourceStore {
    * creating with the same criteria at once see each other: the current match, none, or a 412 for several.
    */
   public Optional<Current> matchForCreate(StoredType type, String criteria) {
-    resources.lockCriteria(type.name(), hash(normalize(criteria)));
+    lockCriteria(type, criteria);
     return matchOne(type, criteria);
+  }
+
+  /** Takes the lock of conditional-create criteria until the transaction ends (see {@link CriteriaLocks}). */
+  public void lockCriteria(StoredType type, String criteria) {
+    criteriaLocks.lock(type.name() + "?" + normalize(criteria));
+  }
+
+  /** Takes the locks of several conditional-create criteria ({@code Type?criteria}), in the one order that cannot deadlock. */
+  public void lockCriteria(List<String> typeAndCriteria) {
+    criteriaLocks.lockAll(
+        typeAndCriteria.stream().map(c -> c.substring(0, c.indexOf('?')) + "?" + normalize(c.substring(c.indexOf('?') + 1))).toList());
   }
 
   /** The one current resource the criteria match, none, or a 412 when they match several. */
@@ -423,10 +441,12 @@ public class ResourceStore {
     IndexRows rows = indexer.index(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
     check(new StoreAccess(interaction, type.name(), id, resource, patients, Map.of(), request));
-    long pk = resources.insert(type.name(), id, now);
-    resources.insertVersion(pk, type.name(), id, 1, "POST", now, encode(resource));
-    indexes.insert(pk, type.name(), rows);
-    notify(new StoreWrite(Interaction.CREATE, type.name(), id, 1, now, resource, patients, request));
+    WriteBatch batch = batch();
+    long pk = keys.next();
+    batch.resources.add(new WriteBatch.NewResource(pk, type.name(), id, now));
+    batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, encode(resource)));
+    batch.indexes.add(new WriteBatch.Index(pk, type.name(), rows));
+    batch.written.add(new StoreWrite(Interaction.CREATE, type.name(), id, 1, now, resource, patients, request));
     return new Written(Written.Kind.CREATED, type.name(), id, 1, now, resource, outcome);
   }
 
@@ -457,18 +477,18 @@ public class ResourceStore {
       resources.read(type.name(), id).filter(v -> !v.deleted()).ifPresent(v -> patients.addAll(patients(parse(v))));
     }
     check(new StoreAccess(Interaction.UPDATE, type.name(), id, resource, patients, Map.of(), request));
-    if (!resources.advance(current.pk(), current.version(), version, false, now)) {
-      throw new org.springframework.dao.OptimisticLockingFailureException(type.name() + "/" + id + " changed meanwhile");
-    }
-    resources.insertVersion(current.pk(), type.name(), id, version, "PUT", now, encode(resource));
-    indexes.delete(current.pk());
-    indexes.insert(current.pk(), type.name(), rows);
-    notify(new StoreWrite(Interaction.UPDATE, type.name(), id, version, now, resource, patients, request));
+    WriteBatch batch = batch();
+    batch.advances.add(new WriteBatch.Advance(current.pk(), current.version(), version, false, now));
+    batch.versions.add(new WriteBatch.Version(current.pk(), version, type.name(), id, "PUT", now, encode(resource)));
+    batch.cleared.add(current.pk());
+    batch.indexes.add(new WriteBatch.Index(current.pk(), type.name(), rows));
+    batch.written.add(new StoreWrite(Interaction.UPDATE, type.name(), id, version, now, resource, patients, request));
     return new Written(current.deleted() ? Written.Kind.CREATED : Written.Kind.UPDATED, type.name(), id, version, now, resource, outcome);
   }
 
   /** Deletes {@code type/id}: 404 when unknown, 409 while other resources reference it; deleting twice is fine. */
   public Written remove(StoredType type, String id, Long ifMatch, RequestDetails request) {
+    flush();
     Current current =
         resources.lockCurrent(type.name(), id)
             .orElseThrow(() -> StoreErrors.notFound(type.name() + "/" + id + " is not known to this server; nothing was deleted."));
@@ -493,12 +513,11 @@ public class ResourceStore {
     }
     long version = current.version() + 1;
     long now = Math.max(System.currentTimeMillis(), current.lastUpdated());
-    if (!resources.advance(current.pk(), current.version(), version, true, now)) {
-      throw new org.springframework.dao.OptimisticLockingFailureException(type.name() + "/" + id + " changed meanwhile");
-    }
-    resources.insertVersion(current.pk(), type.name(), id, version, "DELETE", now, null);
-    indexes.delete(current.pk());
-    notify(new StoreWrite(Interaction.DELETE, type.name(), id, version, now, old, patients, request));
+    WriteBatch batch = batch();
+    batch.advances.add(new WriteBatch.Advance(current.pk(), current.version(), version, true, now));
+    batch.versions.add(new WriteBatch.Version(current.pk(), version, type.name(), id, "DELETE", now, null));
+    batch.cleared.add(current.pk());
+    batch.written.add(new StoreWrite(Interaction.DELETE, type.name(), id, version, now, old, patients, request));
     return new Written(Written.Kind.DELETED, type.name(), id, version, now, null, null);
   }
 
@@ -545,6 +564,38 @@ public class ResourceStore {
     }
   }
 
+  /**
+   * Makes the references to this server's own base relative: {@code http://host/fhir/Patient/1} becomes
+   * {@code Patient/1}, as FHIR asks a server to store them, so that they are searched, included, checked for
+   * existence and resolved by the rules like any other; references to other servers stay as they are. The base is
+   * the one the request came in on.
+   */
+  public void localReferences(IBaseResource resource, RequestDetails request) {
+    String prefix = ownBase(request);
+    if (prefix == null) {
+      return;
+    }
+    for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
+      String local = local(info.getResourceReference().getReferenceElement().getValue(), prefix);
+      if (local != null) {
+        info.getResourceReference().setReference(local);
+      }
+    }
+  }
+
+  /** The base the request came in on, ending with '/', or null. */
+  static String ownBase(RequestDetails request) {
+    String base = request == null ? null : request.getFhirServerBase();
+    return base == null || base.isBlank() ? null : base.endsWith("/") ? base : base + "/";
+  }
+
+  /** The reference made relative when it points at {@code ownBase} ({@link #ownBase}); else null. */
+  static String local(String reference, String ownBase) {
+    return ownBase != null && reference != null && reference.startsWith(ownBase) && reference.length() > ownBase.length()
+        ? reference.substring(ownBase.length())
+        : null;
+  }
+
   /** The current version of a stored resource, parsed, or empty (unknown or deleted). */
   public Optional<IBaseResource> current(String typeName, String id) {
     if (!types.isStored(typeName) || id == null || !ID.matcher(id).matches()) {
@@ -559,8 +610,54 @@ public class ResourceStore {
     accessChecks.forEach(c -> c.check(access));
   }
 
-  private void notify(StoreWrite write) {
-    writeListeners.forEach(l -> l.written(write, jdbc));
+  /**
+   * The current transaction's batch of writes, made and bound to it on first use: flushed before the transaction
+   * commits (see {@link WriteBatch}), dropped when it ends.
+   */
+  private WriteBatch batch() {
+    WriteBatch batch = (WriteBatch) TransactionSynchronizationManager.getResource(this);
+    if (batch == null) {
+      WriteBatch created = new WriteBatch();
+      TransactionSynchronizationManager.bindResource(this, created);
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+              ResourceStore.this.flush();
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+              TransactionSynchronizationManager.unbindResourceIfPossible(ResourceStore.this);
+            }
+          });
+      batch = created;
+    }
+    return batch;
+  }
+
+  /**
+   * Sends what the current transaction has written so far to the database, one batch per table, then tells the write
+   * listeners (which may write more: that is sent too). Called before anything reads what was written, and by the
+   * transaction before it commits.
+   */
+  public void flush() {
+    WriteBatch batch = (WriteBatch) TransactionSynchronizationManager.getResource(this);
+    for (int round = 0; batch != null && !batch.isEmpty(); round++) {
+      if (round == 10) {
+        throw new IllegalStateException("the write listeners went on writing through ten rounds");
+      }
+      List<StoreWrite> written = List.copyOf(batch.written);
+      resources.insert(batch.resources);
+      resources.advance(batch.advances);
+      resources.insertVersions(batch.versions);
+      indexes.delete(batch.cleared);
+      indexes.insert(batch.indexes);
+      batch.clear();
+      for (StoreWrite w : written) {
+        writeListeners.forEach(l -> l.written(w, jdbc));
+      }
+    }
   }
 
   private static Set<String> selfCompartment(StoredType type, String id) {
@@ -667,14 +764,6 @@ public class ResourceStore {
     query(criteria).forEach((k, v) -> parts.add(k + "=" + String.join("&" + k + "=", v)));
     parts.sort(String::compareTo);
     return String.join("&", parts);
-  }
-
-  private static String hash(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,9 +1,6 @@
 package org.psychcode.fhir.store;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,33 +24,21 @@ class StoreConfig {
     return new StoredTypes(ctx, properties);
   }
 
-  @EventListener(ApplicationStartedEvent.class)
-  public void describe(ApplicationStartedEvent event) {
-    DataSource dataSource = event.getApplicationContext().getBean(DataSource.class);
-    StoreProperties properties = event.getApplicationContext().getBean(StoreProperties.class);
-    StoredTypes types = event.getApplicationContext().getBean(StoredTypes.class);
-    log.info("Store: {}; validation on write: {}; {} stored types", database(dataSource), properties.validation(), types.all().size());
+  @Bean
+  StoreDatabase storeDatabase(DataSource dataSource) {
+    return StoreDatabase.of(dataSource);
   }
 
-  static String database(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
-      DatabaseMetaData meta = c.getMetaData();
-      String url = meta.getURL();
-      String product = meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion();
-      if (url.startsWith("jdbc:h2:mem:")) {
-        return "H2 in memory (" + product + "; nothing survives a restart)";
-      }
-      if (url.startsWith("jdbc:h2:")) {
-        String path = url.substring("jdbc:h2:".length()).replaceFirst("^file:", "");
-        int semi = path.indexOf(';');
-        return "H2 file " + (semi < 0 ? path : path.substring(0, semi)) + " (" + product + ")";
-      }
-      if (url.startsWith("jdbc:postgresql:")) {
-        return "PostgreSQL at " + url.replaceFirst("\\?.*$", "") + " (" + product + ")";
-      }
-      return product + " at " + url;
-    } catch (SQLException e) {
-      return "a database that cannot be reached now (" + e.getMessage() + ")";
-    }
+  @Bean
+  StoreTransactionManager transactionManager(DataSource dataSource, StoreDatabase database) {
+    return new StoreTransactionManager(dataSource, database);
+  }
+
+  @EventListener(ApplicationStartedEvent.class)
+  public void describe(ApplicationStartedEvent event) {
+    StoreDatabase database = event.getApplicationContext().getBean(StoreDatabase.class);
+    StoreProperties properties = event.getApplicationContext().getBean(StoreProperties.class);
+    StoredTypes types = event.getApplicationContext().getBean(StoredTypes.class);
+    log.info("Store: {}; validation on write: {}; {} stored types", database.description(), properties.validation(), types.all().size());
   }
 }

@@ -6,10 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -21,6 +17,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
+import org.psychcode.fhir.support.AtOnce;
 
 /**
  * The store as DESIGN "Store" promises it, over HTTP: run against H2 ({@link StoreH2Test}) and PostgreSQL
@@ -139,6 +136,53 @@ abstract class StoreContractTests extends StoreTestBase {
   }
 
   @Test
+  void everyBadInputOfTheStoreAnswers4xxWithAnOperationOutcomeAndStoresNothing() throws Exception {
+    String marker = "BAD-" + unique();
+    Patient p = patient(marker);
+    String body = json(p);
+    refused(send("POST", "/Patient", body.substring(0, body.length() - 3)), 400);
+    String xml = FHIR.newXmlParser().encodeResourceToString(p);
+    refused(send("POST", "/Patient", xml.substring(0, xml.length() - 4), "Content-Type", "application/fhir+xml", "Accept", JSON), 400);
+    refused(send("POST", "/Encounter", body), 400);
+    refused(send("PUT", "/Encounter/e-" + unique(), body), 400);
+    refused(send("PUT", "/Patient/a-" + unique(), json(p.copy().setId("b-" + unique()))), 400);
+
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    String txJson = json(tx);
+    refused(send("POST", "", txJson.substring(0, txJson.length() - 2)), 400);
+    Bundle wrongType = tx.copy();
+    wrongType.getEntryFirstRep().getRequest().setUrl("Encounter");
+    refused(send("POST", "", json(wrongType)), 400);
+    Bundle dangling = tx.copy();
+    Encounter e = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED);
+    e.setSubject(new Reference("Patient/nobody-" + unique()));
+    e.getClass_().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode").setCode("AMB");
+    dangling.addEntry().setResource(e).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
+    assertThat(refused(send("POST", "", json(dangling)), 400).getIssueFirstRep().getDetails().getText()).contains("Patient/nobody-");
+    String twice = "MRN-" + unique();
+    create(patient(twice));
+    create(patient(twice));
+    Bundle ambiguous = tx.copy();
+    Encounter e2 = e.copy();
+    e2.setSubject(new Reference("Patient?identifier=" + MRN + "|" + twice));
+    ambiguous.addEntry().setResource(e2).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
+    refused(send("POST", "", json(ambiguous)), 412);
+    refused(send("POST", "/Patient/_search", "colour=blue", "Content-Type", "application/x-www-form-urlencoded"), 400);
+    // criteria in a FHIR body would be ignored and every Patient found: refused instead
+    refused(send("POST", "/Patient/_search", "{\"identifier\":\"" + marker + "\"}", "Content-Type", JSON), 415);
+    Patient huge = p.copy();
+    huge.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED).setDivAsString("<div>" + "x".repeat(11_000_000) + "</div>");
+    Bundle oversize = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    oversize.addEntry().setResource(huge).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    refused(send("POST", "", json(oversize)), 413);
+    refused(send("POST", "/Patient", json(huge)), 413);
+
+    assertThat(search("Patient?identifier=" + MRN + "|" + marker).getTotal()).isZero();
+    assertThat(search("Patient?identifier=" + MRN + "|" + twice).getTotal()).isEqualTo(2);
+  }
+
+  @Test
   void conditionalReferenceMatchingTwoFailsTheTransaction() throws Exception {
     String mrn = "MRN-" + unique();
     create(patient(mrn));
@@ -152,6 +196,29 @@ abstract class StoreContractTests extends StoreTestBase {
     assertThat(oo.getIssueFirstRep().getDetails().getText()).startsWith("Bundle.entry[0]");
     e.setSubject(new Reference("Patient?identifier=" + MRN + "|none-" + unique()));
     refused(send("POST", "", json(tx)), 400);
+  }
+
+  @Test
+  void referencesToThisServersBaseAreStoredRelative() throws Exception {
+    String patient = create(patient("MRN-" + unique()));
+    Encounter e = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED);
+    e.setSubject(new Reference(base() + "/Patient/" + patient));
+    e.addParticipant().setIndividual(new Reference("https://other.example.org/fhir/Practitioner/p1"));
+    e.getClass_().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode").setCode("AMB");
+    HttpResponse<String> created = send("POST", "/Encounter", json(e), "Prefer", "return=representation");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    Encounter stored = parse(Encounter.class, created);
+    assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patient);
+    assertThat(stored.getParticipantFirstRep().getIndividual().getReference()).isEqualTo("https://other.example.org/fhir/Practitioner/p1");
+    assertThat(search("Encounter?patient=" + patient).getTotal()).isEqualTo(1);
+
+    Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    tx.addEntry().setResource(e.copy()).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
+    assertThat(send("POST", "", json(tx)).statusCode()).isEqualTo(200);
+    assertThat(search("Encounter?patient=" + patient).getTotal()).isEqualTo(2);
+
+    e.setSubject(new Reference(base() + "/Patient/nobody-" + unique()));
+    assertThat(refused(send("POST", "/Encounter", json(e)), 400).getIssueFirstRep().getDetails().getText()).contains("Patient/nobody-");
   }
 
   @Test
@@ -248,6 +315,25 @@ abstract class StoreContractTests extends StoreTestBase {
     assertThat(second.getEntry().get(0).getResponse().getStatus()).isEqualTo("200 OK");
     assertThat(second.getEntry().get(0).getResponse().getLocation()).startsWith("Patient/" + patientId);
     assertThat(search("Claim?patient=" + patientId + "&_summary=count").getTotal()).isEqualTo(2);
+  }
+
+  @Test
+  void suggestsCodesForAStoredEncounterReadingWhatItReferencesFromTheStore() throws Exception {
+    Bundle response = parse(Bundle.class, send("POST", "", json(visit("valid-individual", "MRN-" + unique()))));
+    String encounterId = new IdType(response.getEntry().get(4).getResponse().getLocation()).getIdPart();
+    HttpResponse<String> r = send("GET", "/Encounter/" + encounterId + "/$suggest-codes", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent suggestion =
+        parse(org.hl7.fhir.r4.model.Parameters.class, r).getParameter().get(0);
+    assertThat(suggestion.getPart()).filteredOn(p -> p.getName().equals("encounter")).extracting(p -> p.getValue().primitiveValue())
+        .containsExactly("Encounter/" + encounterId);
+    org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent line =
+        suggestion.getPart().stream().filter(p -> p.getName().equals("line")).findFirst().orElseThrow();
+    // the example visit bills 90834 for its 45 minutes, the suggestion agrees; its provider came from the stored Practitioner
+    assertThat(((org.hl7.fhir.r4.model.Coding) line.getPart().get(0).getValue()).getCode()).isEqualTo("90834");
+    assertThat(suggestion.getPart()).noneMatch(p -> p.getName().equals("issue"));
+    refused(send("GET", "/Encounter/nobody-" + unique() + "/$suggest-codes", null), 404);
+    refused(send("GET", "/Encounter/" + encounterId + "/$suggest-codes?colour=blue", null), 400);
   }
 
   @Test
@@ -416,26 +502,13 @@ abstract class StoreContractTests extends StoreTestBase {
     String id = create(p);
     p.setId(id);
     int writers = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Integer>> answers = new ArrayList<>();
+    List<Callable<Integer>> writes = new ArrayList<>();
     for (int i = 0; i < writers; i++) {
-      String family = "Writer" + i;
-      Callable<Integer> write =
-          () -> {
-            Patient mine = p.copy();
-            mine.getNameFirstRep().setFamily(family);
-            start.await();
-            return send("PUT", "/Patient/" + id, json(mine), "If-Match", "W/\"1\"").statusCode();
-          };
-      answers.add(pool.submit(write));
+      Patient mine = p.copy();
+      mine.getNameFirstRep().setFamily("Writer" + i);
+      writes.add(() -> send("PUT", "/Patient/" + id, json(mine), "If-Match", "W/\"1\"").statusCode());
     }
-    start.countDown();
-    List<Integer> statuses = new ArrayList<>();
-    for (Future<Integer> f : answers) {
-      statuses.add(f.get());
-    }
-    pool.shutdown();
+    List<Integer> statuses = AtOnce.run(writes);
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     assertThat(statuses).filteredOn(s -> s == 412).hasSize(writers - 1);
     assertThat(parse(Patient.class, send("GET", "/Patient/" + id, null)).getMeta().getVersionId()).isEqualTo("2");
