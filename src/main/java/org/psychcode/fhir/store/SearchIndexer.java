@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.psychcode.fhir.store.StoredTypes.SearchParam;
 import org.psychcode.fhir.store.StoredTypes.StoredType;
+import org.psychcode.fhir.validation.CoreFhirPath;
 
 /**
  * Extracts the index rows of a resource: each search parameter's FHIRPath expression is evaluated with HAPI's
@@ -39,9 +40,10 @@ import org.psychcode.fhir.store.StoredTypes.StoredType;
  * from the reference itself, as HAPI's own extractor does. Every reference of the resource is recorded too, for
  * referential integrity and compartments.
  *
- * <p>One FHIRPath engine serves every thread, as HAPI's JPA server shares its own: building one loads the R4
- * definitions (seconds of CPU and tens of MB), and evaluation keeps no state between calls. Parsed expressions are
- * kept by expression.
+ * <p>One FHIRPath engine serves every thread, as HAPI's JPA server shares its own, and evaluation keeps no state
+ * between calls. It is built on the core definitions read when first needed ({@link CoreFhirPath}): HAPI's default
+ * engine reads all of the R4 definitions when it is built (seconds of CPU at start-up, about 50 MB of heap).
+ * Parsed expressions are kept by expression.
  */
 final class SearchIndexer {
 
@@ -57,7 +59,7 @@ final class SearchIndexer {
   }
 
   private final class Engine {
-    final IFhirPath path = ctx.newFhirPath();
+    final IFhirPath path = CoreFhirPath.newFhirPath(ctx);
     final Map<String, IParsedExpression> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     Engine() {
