@@ -62,6 +62,8 @@ class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycl
     Requestor who = Requestor.of(request);
     List<AuditEvent> events = new ArrayList<>();
     switch (interaction) {
+      // a report over every stored Claim, an export file of a type: one query event naming the operation and its query
+      case REPORT, EXPORT -> events.addAll(AuditEvents.search("search-type", Set.of(), who));
       case SEARCH, HISTORY_TYPE -> {
         Set<String> patients = new LinkedHashSet<>();
         resources.forEach(r -> patients.addAll(store.patients(r)));

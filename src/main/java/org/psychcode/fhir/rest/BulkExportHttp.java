@@ -279,6 +279,7 @@ class BulkExportHttp {
     if (store.types().isStored(file.type())) {
       store.check(new StoreAccess(Interaction.EXPORT, file.type(), null, null, Set.of(), Map.copyOf(rd.getParameters()), rd));
     }
+    store.readInBulk(Interaction.EXPORT, file.type(), rd);
     response.setStatus(200);
     response.setContentType("application/fhir+ndjson;charset=utf-8");
     try (OutputStream out = new BufferedOutputStream(response.getOutputStream(), 64 * 1024)) {

@@ -65,7 +65,7 @@ class CodingProfileProvider implements IResourceProvider {
     Period period = ReportPeriods.period("start", OperationInputs.first(inputs, "start"), "end", OperationInputs.first(inputs, "end"));
     store.check(new StoreAccess(Interaction.REPORT, "Claim", null, null, Set.of(), Map.copyOf(request.getParameters()), request));
     String practitioner = id.getIdPart();
-    return profiles
+    Parameters answer = profiles
         .profile(practitioner, period)
         .map(ProfileParameters::of)
         .orElseThrow(
@@ -73,5 +73,7 @@ class CodingProfileProvider implements IResourceProvider {
               String text = "Practitioner/" + practitioner + " is not known to this server and bills no stored claim.";
               return new ResourceNotFoundException(text, StoreErrors.outcome(IssueType.NOTFOUND, text, null));
             });
+    store.readInBulk(Interaction.REPORT, "Claim", request);
+    return answer;
   }
 }

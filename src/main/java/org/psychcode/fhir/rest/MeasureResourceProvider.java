@@ -96,6 +96,7 @@ class MeasureResourceProvider extends PublishedResourceProvider<Measure> {
     Period period = ReportPeriods.period("periodStart", start, "periodEnd", end);
     store.check(new StoreAccess(Interaction.REPORT, "Claim", null, null, Set.of(), Map.copyOf(request.getParameters()), request));
     UtilizationReport.Report report = utilization.report(period);
+    store.readInBulk(Interaction.REPORT, "Claim", request);
     if (wantsCsv(request.getHeader("Accept"))) {
       response.setStatus(200);
       response.setContentType("text/csv;charset=utf-8");

@@ -237,6 +237,14 @@ public class ResourceStore {
     return resource;
   }
 
+  /**
+   * A report or an export file that read a type's stored resources in bulk ({@link Interaction#REPORT},
+   * {@link Interaction#EXPORT}): the read listeners are told, without the resources.
+   */
+  public void readInBulk(Interaction interaction, String type, RequestDetails request) {
+    readListeners.forEach(l -> l.returned(interaction, type, List.of(), request));
+  }
+
   /** A page of a search: the matches, then what {@code _include}/{@code _revinclude} add, and the total when known. */
   public record SearchPage(List<IBaseResource> matches, List<IBaseResource> included, Integer total, int offset, int count) {}
 

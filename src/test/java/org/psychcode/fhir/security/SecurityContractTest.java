@@ -521,6 +521,35 @@ class SecurityContractTest extends SecuredServerTestBase {
     }
 
     @Test
+    void reportsAndExportFilesAreAuditedAsQueriesNamingTheirOperation() throws Exception {
+      storeVisit();
+      String token = ISSUER.token("system/Claim.rs system/AuditEvent.rs");
+      String since = java.time.Instant.now().minusSeconds(1).toString();
+      String profile = "/Practitioner/" + ids.get("Practitioner") + "/$coding-profile?start=2020-01-01&end=2035-12-31";
+      assertThat(as(token, "GET", profile, null).statusCode()).isEqualTo(200);
+      HttpResponse<String> kick = as(token, "GET", "/$export?_type=Claim", null, "Prefer", "respond-async");
+      assertThat(kick.statusCode()).as(kick.body()).isEqualTo(202);
+      String status = kick.headers().firstValue("Content-Location").orElseThrow();
+      HttpResponse<String> r = as(token, "GET", status, null);
+      for (int i = 0; i < 600 && r.statusCode() == 202; i++) {
+        Thread.sleep(100);
+        r = as(token, "GET", status, null);
+      }
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      String file = JSON.readTree(r.body()).path("output").get(0).path("url").asText();
+      assertThat(as(token, "GET", file, null).statusCode()).isEqualTo(200);
+      String query = "/AuditEvent?action=E&date=ge" + since.replace("+", "%2B") + "&_count=1000";
+      java.util.function.Function<AuditEvent, String> operation =
+          e -> e.getSubtype().stream().filter(c -> "urn:ietf:rfc:3986".equals(c.getSystem())).map(c -> c.getDisplay()).findFirst().orElse("");
+      List<AuditEvent> events = eventually(token, query, 2, e -> java.util.Set.of("Practitioner/$coding-profile", "$export-file").contains(operation.apply(e)));
+      assertThat(events).extracting(operation).contains("Practitioner/$coding-profile", "$export-file");
+      assertThat(events).allSatisfy(e -> {
+        assertThat(e.getMeta().getProfile().get(0).getValue()).endsWith("Query");
+        assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+      });
+    }
+
+    @Test
     void refusedRequestsAreAuditedWithTheirOutcomeAndReason() throws Exception {
       String id = createPatient();
       refused(as(ISSUER.token("system/Claim.rs"), "GET", "/Patient/" + id, null), 403);
