@@ -90,6 +90,12 @@ public class BulkExports {
   }
 
   /** The types a Patient- or Group-level export may hold: those in the Patient compartment. */
+  /**
+   * Types an export holds only when its {@code _type} names them: the audit trail, which records every export (and
+   * read) itself, so an export without {@code _type} would hold the record of the exports before it.
+   */
+  public static final Set<String> ONLY_WHEN_ASKED = Set.of("AuditEvent");
+
   public List<String> compartmentTypes() {
     List<String> out = new ArrayList<>();
     for (StoredType t : store.types().all()) {

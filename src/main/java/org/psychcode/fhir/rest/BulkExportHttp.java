@@ -134,7 +134,7 @@ class BulkExportHttp {
       }
     }
     if (!given.containsKey("_type") || (types.isEmpty() && ignored.isEmpty())) {
-      types.addAll(allowed);
+      allowed.stream().filter(t -> !BulkExports.ONLY_WHEN_ASKED.contains(t)).forEach(types::add);
     }
     Set<String> patients = new LinkedHashSet<>();
     if (kind.equals("group")) {

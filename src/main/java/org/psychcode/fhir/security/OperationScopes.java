@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.ArrayList;
 import java.util.List;
+import org.psychcode.fhir.export.BulkExports;
 import org.psychcode.fhir.store.StoredTypes;
 
 /**
@@ -64,7 +65,7 @@ final class OperationScopes {
       }
     }
     if (out.isEmpty()) {
-      types.all().forEach(t -> out.add(t.name()));
+      types.all().stream().map(t -> t.name()).filter(t -> !BulkExports.ONLY_WHEN_ASKED.contains(t)).forEach(out::add);
     }
     return out;
   }

@@ -546,6 +546,15 @@ abstract class ReportsContractTests extends ServerTestBase {
     }
 
     @Test
+    void theAuditTrailIsExportedOnlyWhenTypeNamesIt() throws Exception {
+      assertThat(send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Audited\"}]}").statusCode()).isEqualTo(201);
+      assertThat(finish(kickOff("/$export")).types()).doesNotContain("AuditEvent").contains("Patient");
+      Export audit = finish(kickOff("/$export?_type=AuditEvent"));
+      assertThat(audit.types()).containsExactly("AuditEvent");
+      assertThat(audit.files().values()).allSatisfy(lines -> assertThat(lines).isNotEmpty());
+    }
+
+    @Test
     void sinceHoldsWhatChangedAfterItAndListsWhatWasDeleted() throws Exception {
       put("rpt-export", SOCIAL_WORKER, "Export");
       Map<String, List<String>> before = store(List.of(sw("rpt-export", DAY).minutes(45).bills("90834")));
