@@ -38,6 +38,7 @@ if [ "$stored" -lt "$visits" ]; then
   first=$(cat "$data/next-visit-number" 2>/dev/null || echo 1)
   missing=$((visits - stored))
   echo $((first + missing + batch * clients)) >"$data/next-visit-number"
+  echo "$first $((first + missing - 1))" >>"$data/visit-numbers"
   cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" "$here/wrk/store-visit-transaction.lua" \
     "$here/wrk/store-visit-seed.lua" >"$work/seed.lua"
   load_seed=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -68,15 +69,18 @@ if [ "$stored" -lt "$visits" ]; then
 fi
 echo "visits stored: $stored; database on disk: $(du -sh "$data" | cut -f1)"
 
-# the ids of patients to search for: 2,000 of them, spread over the whole store, in random order
-python3 - "$base" "$stored" >"$work/patients.lua" <<'PY'
-import json, random, sys, urllib.request
-base, stored = sys.argv[1], int(sys.argv[2])
+# the ids of patients to search for: 2,000 of them, found by the MRNs of visits drawn at random from those seeded
+python3 - "$base" "$data/visit-numbers" >"$work/patients.lua" <<'PY'
+import json, random, sys, urllib.parse, urllib.request
+base, ranges = sys.argv[1], [tuple(map(int, line.split())) for line in open(sys.argv[2])]
+numbers = [n for first, last in ranges for n in range(first, last + 1)]
 ids = []
-for offset in range(0, stored, 1000):
-    page = json.load(urllib.request.urlopen(f"{base}/Patient?_count=1000&_offset={offset}&_total=none"))
+for n in random.Random(8).sample(numbers, min(len(numbers), 4000)):
+    mrn = urllib.parse.quote(f"http://example.org/fhir/mrn|MRN-{n:010d}")
+    page = json.load(urllib.request.urlopen(f"{base}/Patient?identifier={mrn}&_total=none"))
     ids += [e["resource"]["id"] for e in page.get("entry", [])]
-ids = random.Random(8).sample(ids, min(2000, len(ids)))
+    if len(ids) == 2000:
+        break
 print("PATIENTS = {" + ",".join(json.dumps(i) for i in ids) + "}")
 PY
 stop_server

@@ -42,12 +42,7 @@ end
 
 response = function(status, headers, body)
   if string.find(body, '"CapabilityStatement"', 1, true) == nil then
-    if status ~= 200 or not string.find(body, '"transaction-response"', 1, true) then
-      unexpected = unexpected + 1
-      if unexpected == 1 then
-        io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")
-      end
-    end
+    expect(status, body, '"transaction-response"')
   end
   if block_start((counter + 1) * thread_count + thread_id) >= visits then
     wrk.thread:stop()
