@@ -1,0 +1,50 @@
+-- POST /fhir with transaction Bundles of many visits each, to fill a store: store-visit-transaction.lua's visit
+-- (store-large.sh loads common.lua, validate-visit-unseen.lua and that script first), repeated with consecutive
+-- numbers, so every visit has its own MRN, date and minutes. Arguments after "--": threads, visits per Bundle,
+-- the first visit number, the number of visits to store. Run with one connection per thread: a thread stops once
+-- its next Bundle would go past the last visit (a request asked of it after that is a harmless GET /fhir/metadata).
+local entries = template:match('"entry":%[\n(.*)\n%]}$')
+local per_bundle, first, visits = 100, 1, 0
+
+init = function(args)
+  counter = 0
+  thread_count = tonumber(args[1] or "1")
+  per_bundle = tonumber(args[2] or "100")
+  first = tonumber(args[3] or "1")
+  visits = tonumber(args[4] or "0")
+end
+
+-- the first visit of the Bundle with this unique number (1, 2, ...), relative to `first`
+local function block_start(unique)
+  return (unique - thread_count) * per_bundle
+end
+
+local function visit(n)
+  return entries
+    :gsub("%%N%%", string.format("%010d", n))
+    :gsub("%%M%%", string.format("%02d", (n % 12) + 1))
+    :gsub("%%D%%", string.format("%02d", (n % 28) + 1))
+    :gsub("%%MIN%%", tostring(38 + (n % 15)))
+end
+
+request = function()
+  local start = block_start(next_unique())
+  if start >= visits then
+    return wrk.format("GET", "/fhir/metadata")
+  end
+  local parts = {}
+  for i = start, math.min(start + per_bundle, visits) - 1 do
+    table.insert(parts, (visit(first + i)))
+  end
+  local body = '{"resourceType":"Bundle","type":"transaction","entry":[\n' .. table.concat(parts, ",\n") .. "\n]}"
+  return wrk.format("POST", "/fhir", {["Content-Type"] = "application/fhir+json", ["Accept"] = "application/fhir+json"}, body)
+end
+
+response = function(status, headers, body)
+  if string.find(body, '"CapabilityStatement"', 1, true) == nil then
+    expect(status, body, '"transaction-response"')
+  end
+  if block_start((counter + 1) * thread_count + thread_id) >= visits then
+    wrk.thread:stop()
+  end
+end
