@@ -39,12 +39,16 @@ function urlencode(s)
 end
 
 -- A scenario that checks its answers calls expect from its response function: an answer other than 200, or
--- without the text it must hold, is counted (and the first one shown); the total over the threads is reported on
+-- without every text it must hold, is counted (and the first one shown); the total over the threads is reported on
 -- stderr for the scripts to read.
 unexpected = 0
 
-function expect(status, body, needle)
-  if status ~= 200 or (needle ~= nil and not string.find(body, needle, 1, true)) then
+function expect(status, body, ...)
+  local missing = false
+  for _, needle in ipairs({...}) do
+    missing = missing or not string.find(body, needle, 1, true)
+  end
+  if status ~= 200 or missing then
     unexpected = unexpected + 1
     if unexpected == 1 then
       io.stderr:write("unexpected answer " .. status .. ": " .. string.sub(body, 1, 300) .. "\n")

@@ -19,14 +19,6 @@ local function block_start(unique)
   return (unique - thread_count) * per_bundle
 end
 
-local function visit(n)
-  return entries
-    :gsub("%%N%%", string.format("%010d", n))
-    :gsub("%%M%%", string.format("%02d", (n % 12) + 1))
-    :gsub("%%D%%", string.format("%02d", (n % 28) + 1))
-    :gsub("%%MIN%%", tostring(38 + (n % 15)))
-end
-
 request = function()
   local start = block_start(next_unique())
   if start >= visits then
@@ -34,7 +26,7 @@ request = function()
   end
   local parts = {}
   for i = start, math.min(start + per_bundle, visits) - 1 do
-    table.insert(parts, (visit(first + i)))
+    table.insert(parts, fill_visit(entries, first + i))
   end
   local body = '{"resourceType":"Bundle","type":"transaction","entry":[\n' .. table.concat(parts, ",\n") .. "\n]}"
   return wrk.format("POST", "/fhir", {["Content-Type"] = "application/fhir+json", ["Accept"] = "application/fhir+json"}, body)

@@ -10,14 +10,17 @@ local template = [[{"resourceType":"Bundle","type":"collection","entry":[
 {"fullUrl":"urn:uuid:5a0c1e2d-0000-4000-8000-%N%06","resource":{"resourceType":"Claim","id":"cl%N%","status":"active","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"professional"}]},"use":"claim","patient":{"reference":"urn:uuid:5a0c1e2d-0000-4000-8000-%N%01"},"created":"2025-%M%-%D%","provider":{"reference":"urn:uuid:5a0c1e2d-0000-4000-8000-%N%03"},"priority":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/processpriority","code":"normal"}]},"careTeam":[{"sequence":1,"provider":{"reference":"urn:uuid:5a0c1e2d-0000-4000-8000-%N%02"},"qualification":{"coding":[{"system":"http://nucc.org/provider-taxonomy","code":"1041C0700X"}]}}],"diagnosis":[{"sequence":1,"diagnosisCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"F41.1"}]}}],"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"urn:uuid:5a0c1e2d-0000-4000-8000-%N%04"}}],"item":[{"sequence":1,"careTeamSequence":[1],"diagnosisSequence":[1],"productOrService":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"90834"}]},"servicedDate":"2025-%M%-%D%","locationCodeableConcept":{"coding":[{"system":"https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set","code":"11"}]},"quantity":{"value":1},"encounter":[{"reference":"urn:uuid:5a0c1e2d-0000-4000-8000-%N%05"}]}]}}
 ]}]]
 
-request = function()
-  local n = next_unique()
-  local body = template
+-- The visit numbered n in text (the template, or a part of it): its own ids, MRN, date and minutes.
+function fill_visit(text, n)
+  return (text
     :gsub("%%N%%", string.format("%010d", n))
     :gsub("%%M%%", string.format("%02d", (n % 12) + 1))
     :gsub("%%D%%", string.format("%02d", (n % 28) + 1))
-    :gsub("%%MIN%%", tostring(38 + (n % 15)))
-  return wrk.format("POST", "/fhir/Bundle/$validate", fhir_headers(), body)
+    :gsub("%%MIN%%", tostring(38 + (n % 15))))
+end
+
+request = function()
+  return wrk.format("POST", "/fhir/Bundle/$validate", fhir_headers(), fill_visit(template, next_unique()))
 end
 
 -- Each answer must be the valid visit's single information issue: a billing finding or a 4xx would mean the
