@@ -75,6 +75,19 @@ final class ValidateCodeAnswer {
     conceptStatus = c.status();
   }
 
+  /**
+   * Until an inactive concept is marked, the answer notes the concept found (its code, where, its status), whether
+   * it is inactive or not: its status is reported even for an active concept (deprecated, for one).
+   */
+  void noteConcept(String path, String code, IndexedConcept c) {
+    if (!inactive) {
+      inactive = c.isInactive();
+      inactivePath = path;
+      inactiveCode = code;
+      conceptStatus = c.status();
+    }
+  }
+
   void tried(String system, String code, String version) {
     triedSystem = system;
     triedCode = code;

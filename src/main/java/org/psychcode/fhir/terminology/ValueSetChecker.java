@@ -456,7 +456,7 @@ final class ValueSetChecker {
       }
       return false;
     }
-    noteInactive(st, path, code, c);
+    st.noteConcept(path, code, c);
     c.addDesignations(displays, cs.language());
     return true;
   }
@@ -529,15 +529,6 @@ final class ValueSetChecker {
         "ABSTRACT_CODE_NOT_ALLOWED",
         TxMessages.format("ABSTRACT_CODE_NOT_ALLOWED", cs.url(), code),
         "code-rule");
-  }
-
-  private static void noteInactive(ValidateCodeAnswer st, String path, String code, IndexedConcept c) {
-    if (!st.inactive) {
-      st.inactive = c.isInactive();
-      st.inactivePath = path;
-      st.inactiveCode = code;
-      st.conceptStatus = c.status();
-    }
   }
 
   private String determineVersion(
@@ -692,7 +683,7 @@ final class ValueSetChecker {
         return false;
       }
       if (in) {
-        noteInactive(st, path, code, c);
+        st.noteConcept(path, code, c);
       }
       return true;
     }
@@ -723,7 +714,7 @@ final class ValueSetChecker {
             op.add(deprecatedInValueSet(path, cs, code, "deprecated"));
           }
           if (in) {
-            noteInactive(st, path, code, c);
+            st.noteConcept(path, code, c);
           }
           return true;
         }
