@@ -5,7 +5,8 @@
 # Usage: src/bench/store.sh [SECONDS_PER_SCENARIO]
 # Needs wrk on the PATH (Debian: apt-get install wrk) and a JDK. JVM options: BENCH_JVM_OPTS (default: the
 # server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS. BENCH_SECURITY=on: the
-# same with bearer tokens checked (SMART scopes) on every request.
+# same with bearer tokens checked (SMART scopes) on every request; src/bench/security.sh measures what that costs
+# against a server with security off, side by side.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server.sh"

@@ -6,7 +6,9 @@
 # Usage: src/bench/validate.sh [SECONDS_PER_SCENARIO]
 # Needs wrk on the PATH (Debian: apt-get install wrk) and a JDK. JVM options: BENCH_JVM_OPTS (default: the
 # server's production options, docker/jvm.options); further server arguments: BENCH_SERVER_ARGS; BENCH_CDS=off
-# to start without the class-data sharing archive; BENCH_PORT (18081).
+# to start without the class-data sharing archive; BENCH_PORT (18081). BENCH_SECURITY=on: the same with security on
+# (Bundle/$validate is an open family: the token every request carries is not checked); src/bench/security.sh measures
+# what security costs here, against a server with it off, side by side.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server.sh"
@@ -29,7 +31,7 @@ machine
 echo "$ready_line"
 echo "the start that is loaded: the port opens after ${open_ms} ms, ready after ${ready_ms} ms ($(grep -o 'Validation warm:.*' "$log" | head -n1; grep -o 'HTTP path warm:.*' "$log" | head -n1))"
 first_ms=$(for f in "$visits"/visit-*.json; do
-  curl -s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/fhir+json' --data-binary @"$f" "$base/Bundle/\$validate"
+  curl_auth -s -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/fhir+json' --data-binary @"$f" "$base/Bundle/\$validate"
 done | awk '{printf "%.1f\n", $1 * 1000}')
 echo "first 100 requests once ready (curl, one at a time, distinct visits): first $(echo "$first_ms" | sed -n 1p) ms, second $(echo "$first_ms" | sed -n 2p) ms, median $(echo "$first_ms" | sort -n | sed -n 50p) ms, 100th $(echo "$first_ms" | sed -n 100p) ms"
 echo

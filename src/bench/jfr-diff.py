@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Which frames appear or grow in one JFR profile against another (src/bench/security.sh writes an off and an on
+profile of the same scenario). Two views, each as shares of the execution samples in the first profile, the second,
+and the difference, largest growth first:
+- own: each sample counted once, for the class of its innermost frame outside the JDK (java., jdk., sun., com.sun.),
+  so a filter that only wraps the rest of the request counts only the work it does itself (by package, then class);
+- inclusive: for every method, the samples in whose stack it appears anywhere.
+Reads the profiles with the JDK's `jfr print`.
+
+Usage: src/bench/jfr-diff.py BASE.jfr OTHER.jfr [LINES] [FILTER]
+FILTER: only names containing one of its comma-separated parts (org.springframework.security,com.nimbusds), with the
+total own share of those packages in each profile.
+"""
+import collections
+import re
+import subprocess
+import sys
+
+FRAME = re.compile(r"^\s+([\w$.<>/]+)\(.*\)\s+line:")
+
+
+JDK = ("java.", "jdk.", "sun.", "com.sun.")
+
+
+def profile(path):
+    """The number of samples, the inclusive count of each method and the own count of each class."""
+    out = subprocess.run(
+        ["jfr", "print", "--stack-depth", "256", "--events", "jdk.ExecutionSample", path],
+        check=True, capture_output=True, text=True).stdout
+    inclusive = collections.Counter()
+    own = collections.Counter()
+    samples = 0
+    seen = None
+    owner = None
+    for line in out.splitlines():
+        if line.startswith("jdk.ExecutionSample"):
+            if seen is not None:
+                own[owner or "(the JDK alone)"] += 1
+            samples += 1
+            seen = set()
+            owner = None
+            continue
+        m = FRAME.match(line)
+        if m and seen is not None:
+            method = m.group(1)
+            if owner is None and not method.startswith(JDK):
+                owner = method.rsplit(".", 1)[0]
+            if method not in seen:
+                seen.add(method)
+                inclusive[method] += 1
+    if seen is not None:
+        own[owner or "(the JDK alone)"] += 1
+    return samples, inclusive, own
+
+
+def packages(own):
+    out = collections.Counter()
+    for cls, n in own.items():
+        out[".".join(cls.split(".")[:4])] += n
+    return out
+
+
+def table(title, n0, c0, n1, c1, lines, only):
+    print(f"{'base %':>8} {'other %':>8} {'grew':>7}  {title}")
+    rows = []
+    for m in set(c0) | set(c1):
+        if only and not any(o in m for o in only):
+            continue
+        a = 100.0 * c0[m] / max(n0, 1)
+        b = 100.0 * c1[m] / max(n1, 1)
+        rows.append((b - a, a, b, m))
+    rows.sort(reverse=True)
+    for d, a, b, m in rows[:lines]:
+        print(f"{a:8.2f} {b:8.2f} {d:+7.2f}  {m}")
+
+
+def main():
+    base, other = sys.argv[1], sys.argv[2]
+    lines = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+    only = [o for o in (sys.argv[4] if len(sys.argv) > 4 else "").split(",") if o]
+    n0, i0, o0 = profile(base)
+    n1, i1, o1 = profile(other)
+    print(f"{base}: {n0} samples; {other}: {n1} samples")
+    if only:
+        t0 = sum(n for c, n in o0.items() if any(o in c for o in only))
+        t1 = sum(n for c, n in o1.items() if any(o in c for o in only))
+        print(f"own share of {', '.join(only)}: {100.0 * t0 / max(n0, 1):.2f} % and {100.0 * t1 / max(n1, 1):.2f} %")
+    table("package (own, first four parts of the class name)", n0, packages(o0), n1, packages(o1), lines, only)
+    print()
+    table("class (own: innermost frame outside the JDK)", n0, o0, n1, o1, lines, only)
+    print()
+    table("method (inclusive: anywhere in the stack)", n0, i0, n1, i1, lines, only)
+
+
+if __name__ == "__main__":
+    main()
