@@ -1,6 +1,5 @@
 package org.psychcode.fhir.security;
 
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ import org.psychcode.fhir.store.StoredTypes;
 import org.psychcode.fhir.store.StoredTypes.StoredType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
  * Which SMART scope each interaction with stored data needs, in one table ({@link #NEEDS}), and the decision for one
@@ -72,8 +69,6 @@ final class AccessPolicy {
     return Map.copyOf(t);
   }
 
-  private static final String GRANTS = AccessPolicy.class.getName() + ".grants";
-
   private final StoredTypes types;
 
   AccessPolicy(StoredTypes types) {
@@ -83,13 +78,13 @@ final class AccessPolicy {
   // ---- store interactions ----------------------------------------------------------------------------
 
   /** The first check, before the store does any work: a scope granting the interaction's letter on the type. */
-  void checkType(Interaction interaction, String typeName, RequestDetails request) {
+  void checkType(Interaction interaction, String typeName) {
     Need need = NEEDS.get(interaction.name());
-    require(scopes(request), need.type() != null ? need.type() : typeName, need.letter());
+    require(scopes(), need.type() != null ? need.type() : typeName, need.letter());
   }
 
   void check(StoreAccess access) {
-    SmartScopes scopes = scopes(access.request());
+    SmartScopes scopes = scopes();
     Need need = NEEDS.get(access.interaction().name());
     String type = need.type() != null ? need.type() : access.type();
     require(scopes, type, need.letter());
@@ -125,7 +120,7 @@ final class AccessPolicy {
 
   /** The criteria a search gets added (AND) so that a {@code patient/}-limited token searches its compartment only. */
   Map<String, List<String>> narrow(StoreAccess search) {
-    SmartScopes scopes = scopes(search.request());
+    SmartScopes scopes = scopes();
     if (scopes.unlimited(search.type(), 's') || !hasCompartment(search.type())) {
       return Map.of();
     }
@@ -151,8 +146,8 @@ final class AccessPolicy {
    * An operation on stored data: {@code need.letter} on its type, or with type {@code *} on each of {@code exported}.
    * Operations that read across patients ({@code $export}, the reports) need unlimited scopes.
    */
-  void checkOperation(String key, Need need, List<String> exported, RequestDetails request) {
-    SmartScopes scopes = scopes(request);
+  void checkOperation(String key, Need need, List<String> exported) {
+    SmartScopes scopes = scopes();
     if (need == Need.ANY_TOKEN) {
       return;
     }
@@ -197,26 +192,16 @@ final class AccessPolicy {
         .orElse(false);
   }
 
-  /** The token's scopes: parsed once per request. 401 when the request carries no valid token. */
-  static SmartScopes scopes(RequestDetails request) {
-    if (request != null && request.getUserData().get(GRANTS) instanceof SmartScopes cached) {
-      return cached;
-    }
-    Jwt jwt = token().orElseThrow(AccessPolicy::unauthenticated);
-    List<String> granted = new ArrayList<>(SmartScopes.split(jwt.getClaims().get("scope")));
-    granted.addAll(SmartScopes.split(jwt.getClaims().get("scp")));
-    Object patient = jwt.getClaims().get("patient");
-    SmartScopes scopes = SmartScopes.parse(granted, patient == null ? null : patient.toString());
-    if (request != null) {
-      request.getUserData().put(GRANTS, scopes);
-    }
-    return scopes;
-  }
-
-  /** The bearer token of the request being served, when it carried a valid one. */
-  static Optional<Jwt> token() {
+  /**
+   * The scopes of the request's token, parsed once per token ({@link TokenAuthentications}). 401 when the request
+   * carries no valid token.
+   */
+  static SmartScopes scopes() {
     Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-    return auth instanceof JwtAuthenticationToken jwt && jwt.isAuthenticated() ? Optional.of(jwt.getToken()) : Optional.empty();
+    if (auth instanceof TokenAuthentications.ScopedToken token && token.isAuthenticated()) {
+      return token.scopes();
+    }
+    throw unauthenticated();
   }
 
   static AuthenticationException unauthenticated() {

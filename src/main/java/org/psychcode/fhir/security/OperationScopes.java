@@ -45,10 +45,10 @@ final class OperationScopes {
         AccessPolicy.operation(key)
             .orElseThrow(
                 () -> {
-                  AccessPolicy.scopes(request); // 401 first when there is no token
+                  AccessPolicy.scopes(); // 401 first when there is no token
                   return AccessPolicy.forbidden(key + " is not an operation any SMART scope of this server grants.");
                 });
-    policy.checkOperation(key, need, exported(request), request);
+    policy.checkOperation(key, need, exported(request));
   }
 
   /** The types an export reads: its {@code _type} parameter, or every stored type. */

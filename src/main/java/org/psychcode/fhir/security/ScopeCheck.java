@@ -23,7 +23,7 @@ final class ScopeCheck implements StoreAccessCheck {
 
   @Override
   public void checkType(Interaction interaction, String type, RequestDetails request) {
-    policy.checkType(interaction, type, request);
+    policy.checkType(interaction, type);
   }
 
   @Override

@@ -14,9 +14,10 @@ import org.springframework.core.Ordered;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
-import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -39,6 +40,16 @@ class SecurityConfig {
   @Bean
   JwtDecoder jwtDecoder(OAuth2ResourceServerProperties properties) {
     return TokenDecoders.fromProperties(properties.getJwt());
+  }
+
+  /**
+   * No Micrometer observation of Spring Security's filters, authentications and authorizations: with the actuator on
+   * the class path, Spring Security would otherwise wrap each of its filters in an observation on every request. The
+   * server's own request metrics (Spring MVC's and HAPI's) are unchanged.
+   */
+  @Bean
+  SecurityObservationSettings securityObservations() {
+    return SecurityObservationSettings.noObservations();
   }
 
   @Bean
@@ -67,13 +78,17 @@ class SecurityConfig {
   @Bean
   SecurityFilterChain bearerTokens(HttpSecurity http, JwtDecoder decoder, FhirContext ctx, RefusedAccess audit) throws Exception {
     OutcomeResponses responses = new OutcomeResponses(ctx, audit);
+    // A stateless resource server: no session (nor its filters), no CSRF, no saved requests, no servlet API wrapper;
+    // the authentication lives in the request (the bearer token is sent every time) and is gone with it.
     http.csrf(c -> c.disable())
         .cors(c -> c.disable())
         .httpBasic(b -> b.disable())
         .formLogin(f -> f.disable())
         .logout(l -> l.disable())
         .requestCache(r -> r.disable())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .sessionManagement(s -> s.disable())
+        .servletApi(s -> s.disable())
+        .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
         .headers(h -> h.cacheControl(c -> c.disable()))
         .authorizeHttpRequests(
             a ->
@@ -83,7 +98,7 @@ class SecurityConfig {
                     .authenticated())
         .oauth2ResourceServer(
             o ->
-                o.jwt(j -> j.decoder(decoder))
+                o.jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(new TokenAuthentications()))
                     .authenticationEntryPoint(responses.entryPoint())
                     .accessDeniedHandler(responses.accessDenied()))
         .exceptionHandling(e -> e.authenticationEntryPoint(responses.entryPoint()).accessDeniedHandler(responses.accessDenied()));

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * The SMART App Launch scopes a token grants on resources: v2 {@code (patient|user|system)/(Type|*).(cruds)}, and v1
@@ -35,6 +36,14 @@ record SmartScopes(List<Scope> scopes, String patient) {
 
   private static final Pattern SCOPE = Pattern.compile("^(patient|user|system)/([A-Za-z]+|\\*)\\.([a-z*]+)$");
   private static final String ORDER = "cruds";
+
+  /** The scopes a token grants: its {@code scope} claim and {@code scp}, limited to its {@code patient} claim. */
+  static SmartScopes of(Jwt jwt) {
+    List<String> granted = new ArrayList<>(split(jwt.getClaims().get("scope")));
+    granted.addAll(split(jwt.getClaims().get("scp")));
+    Object patient = jwt.getClaims().get("patient");
+    return parse(granted, patient == null ? null : patient.toString());
+  }
 
   static SmartScopes parse(Collection<String> granted, String patient) {
     List<Scope> out = new ArrayList<>();
