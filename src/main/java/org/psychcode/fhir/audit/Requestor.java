@@ -28,7 +28,22 @@ record Requestor(
     String method,
     String url) {
 
+  private static final String KEY = Requestor.class.getName();
+
+  /** Who asked: worked out once per request (a transaction's entries each record an event naming the same requestor). */
   static Requestor of(RequestDetails request) {
+    if (request == null) {
+      return from(null);
+    }
+    if (request.getUserData().get(KEY) instanceof Requestor known) {
+      return known;
+    }
+    Requestor who = from(request);
+    request.getUserData().put(KEY, who);
+    return who;
+  }
+
+  private static Requestor from(RequestDetails request) {
     String issuer = null;
     String user = null;
     String name = null;
