@@ -57,7 +57,8 @@ public final class OpenEndpoints {
     if (!path.equals("/fhir") && !path.startsWith("/fhir/")) {
       return PAGES.contains(path) || PAGE_PREFIXES.stream().anyMatch(path::startsWith) ? "pages" : null;
     }
-    String[] parts = path.substring("/fhir".length()).replaceFirst("^/", "").split("/");
+    String rest = path.substring("/fhir".length());
+    String[] parts = (rest.startsWith("/") ? rest.substring(1) : rest).split("/");
     if (parts.length == 0 || parts[0].isEmpty()) {
       return null;
     }
