@@ -55,7 +55,8 @@ run_once() {
   total=$(echo "$out" | awk '/requests in/{print $1}')
   bad=$(echo "$out" | awk '/unexpected answers:/{print $3}')
   [ "${bad:-0}" = 0 ] || echo "  ($bad unexpected answers on port $port: $(echo "$out" | grep -m1 'unexpected answer '))" >&2
-  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$total" -v rps="$rps" 'BEGIN{printf "%s %.3f", rps, t * 1000 / hz / n}'
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="${total:-0}" -v rps="$rps" \
+    'BEGIN{if (n > 0) printf "%s %.3f", rps, t * 1000 / hz / n; else printf "%s n/a", rps}'
 }
 
 machine
@@ -110,11 +111,11 @@ for scenario in "${scenarios[@]}"; do
       b=$(run_once "$on_pid" "$on_port" "$BENCH_TOKEN" "$script" "$seconds"); a=$(run_once "$off_pid" "$off_port" "" "$script" "$seconds")
     fi
     offs+=("${a#* }") ons+=("${b#* }")
-    echo "| $r | ${a% *} | ${b% *} | ${a#* } ms | ${b#* } ms | $(awk -v x="${a#* }" -v y="${b#* }" 'BEGIN{printf "%+.1f %%", (y / x - 1) * 100}') |"
+    echo "| $r | ${a% *} | ${b% *} | ${a#* } ms | ${b#* } ms | $(awk -v x="${a#* }" -v y="${b#* }" 'BEGIN{if (x > 0 && y > 0) printf "%+.1f %%", (y / x - 1) * 100; else printf "n/a"}') |"
   done
   off_median=$(median "${offs[@]}") on_median=$(median "${ons[@]}")
   echo
-  echo "median CPU per request: off $off_median ms, on $on_median ms, on costs $(awk -v x="$off_median" -v y="$on_median" 'BEGIN{printf "%+.1f %%", (y / x - 1) * 100}'); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "median CPU per request: off $off_median ms, on $on_median ms, on costs $(awk -v x="$off_median" -v y="$on_median" 'BEGIN{if (x > 0 && y > 0) printf "%+.1f %%", (y / x - 1) * 100; else printf "n/a"}'); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ -n "${BENCH_JFR:-}" ]; then
     jcmd "$off_pid" JFR.dump name=bench filename="$(cd "$BENCH_JFR" && pwd)/$scenario-off.jfr" >/dev/null
     jcmd "$on_pid" JFR.dump name=bench filename="$(cd "$BENCH_JFR" && pwd)/$scenario-on.jfr" >/dev/null
