@@ -111,11 +111,11 @@ for scenario in "${scenarios[@]}"; do
       b=$(run_once "$on_pid" "$on_port" "$BENCH_TOKEN" "$script" "$seconds"); a=$(run_once "$off_pid" "$off_port" "" "$script" "$seconds")
     fi
     offs+=("${a#* }") ons+=("${b#* }")
-    echo "| $r | ${a% *} | ${b% *} | ${a#* } ms | ${b#* } ms | $(awk -v x="${a#* }" -v y="${b#* }" 'BEGIN{if (x > 0 && y > 0) printf "%+.1f %%", (y / x - 1) * 100; else printf "n/a"}') |"
+    echo "| $r | ${a% *} | ${b% *} | ${a#* } ms | ${b#* } ms | $(awk -v x="${a#* }" -v y="${b#* }" 'BEGIN{if (x + 0 > 0 && y + 0 > 0) printf "%+.1f %%", (y / x - 1) * 100; else printf "n/a"}') |"
   done
   off_median=$(median "${offs[@]}") on_median=$(median "${ons[@]}")
   echo
-  echo "median CPU per request: off $off_median ms, on $on_median ms, on costs $(awk -v x="$off_median" -v y="$on_median" 'BEGIN{if (x > 0 && y > 0) printf "%+.1f %%", (y / x - 1) * 100; else printf "n/a"}'); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "median CPU per request: off $off_median ms, on $on_median ms, on costs $(awk -v x="$off_median" -v y="$on_median" 'BEGIN{if (x + 0 > 0 && y + 0 > 0) printf "%+.1f %%", (y / x - 1) * 100; else printf "n/a"}'); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ -n "${BENCH_JFR:-}" ]; then
     jcmd "$off_pid" JFR.dump name=bench filename="$(cd "$BENCH_JFR" && pwd)/$scenario-off.jfr" >/dev/null
     jcmd "$on_pid" JFR.dump name=bench filename="$(cd "$BENCH_JFR" && pwd)/$scenario-on.jfr" >/dev/null
