@@ -88,7 +88,7 @@ for scenario in "${scenarios[@]}"; do
     a=$(run_once "$off_pid" "$off_port" "" "$script" "$warmup"); b=$(run_once "$on_pid" "$on_port" "$BENCH_TOKEN" "$script" "$warmup")
     echo "  warm-up $w: off ${a% *} requests/s, ${a#* } ms CPU per request; on ${b% *} requests/s, ${b#* } ms" >&2
     if [ -n "$off_last" ] && awk -v a="$off_last" -v b="${a#* }" -v c="$on_last" -v d="${b#* }" \
-        'BEGIN{exit !(b > a * 0.9 && b < a * 1.1 && d > c * 0.9 && d < c * 1.1)}'; then
+        'BEGIN{exit !(b + 0 > 0 && d + 0 > 0 && b > a * 0.9 && b < a * 1.1 && d > c * 0.9 && d < c * 1.1)}'; then
       warm=$w
       break
     fi
