@@ -490,6 +490,7 @@ public class ResourceStore {
     batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, encode(resource)));
     batch.indexes.add(new WriteBatch.Index(pk, type.name(), rows));
     batch.written.add(new StoreWrite(Interaction.CREATE, type.name(), id, 1, now, resource, patients, request));
+    batch.latest.put(type.name() + "/" + id, resource);
     return new Written(Written.Kind.CREATED, type.name(), id, 1, now, resource, outcome);
   }
 
@@ -545,6 +546,7 @@ public class ResourceStore {
     batch.cleared.add(current.pk());
     batch.indexes.add(new WriteBatch.Index(current.pk(), type.name(), rows));
     batch.written.add(new StoreWrite(Interaction.UPDATE, type.name(), id, version, now, resource, patients, request));
+    batch.latest.put(type.name() + "/" + id, resource);
     return new Written(current.deleted() ? Written.Kind.CREATED : Written.Kind.UPDATED, type.name(), id, version, now, resource, outcome);
   }
 
@@ -580,6 +582,7 @@ public class ResourceStore {
     batch.versions.add(new WriteBatch.Version(current.pk(), version, type.name(), id, "DELETE", now, null));
     batch.cleared.add(current.pk());
     batch.written.add(new StoreWrite(Interaction.DELETE, type.name(), id, version, now, old, patients, request));
+    batch.latest.put(type.name() + "/" + id, null);
     return new Written(Written.Kind.DELETED, type.name(), id, version, now, null, null);
   }
 
@@ -687,10 +690,10 @@ public class ResourceStore {
    * commits (see {@link WriteBatch}), dropped when it ends.
    */
   private WriteBatch batch() {
-    WriteBatch batch = (WriteBatch) TransactionSynchronizationManager.getResource(this);
+    WriteBatch batch = WriteBatch.current();
     if (batch == null) {
       WriteBatch created = new WriteBatch();
-      TransactionSynchronizationManager.bindResource(this, created);
+      TransactionSynchronizationManager.bindResource(WriteBatch.class, created);
       TransactionSynchronizationManager.registerSynchronization(
           new TransactionSynchronization() {
             @Override
@@ -700,7 +703,7 @@ public class ResourceStore {
 
             @Override
             public void afterCompletion(int status) {
-              TransactionSynchronizationManager.unbindResourceIfPossible(ResourceStore.this);
+              TransactionSynchronizationManager.unbindResourceIfPossible(WriteBatch.class);
             }
           });
       batch = created;
@@ -714,7 +717,7 @@ public class ResourceStore {
    * transaction before it commits.
    */
   public void flush() {
-    WriteBatch batch = (WriteBatch) TransactionSynchronizationManager.getResource(this);
+    WriteBatch batch = WriteBatch.current();
     for (int round = 0; batch != null && !batch.isEmpty(); round++) {
       if (round == 10) {
         throw new IllegalStateException("the write listeners went on writing through ten rounds");

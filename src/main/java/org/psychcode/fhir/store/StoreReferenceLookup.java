@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * The store as {@code $validate}'s and the write validation's source of resources a request references but does not
  * carry: {@code Encounter/123} (or {@code .../Encounter/123/_history/2}, read as the current version) is looked up
- * among the stored, not deleted resources. Inside a database transaction it reads through that transaction.
+ * among the stored, not deleted resources. Inside a database transaction it reads through that transaction, and what
+ * the transaction itself wrote is answered as written, without reading it back ({@link WriteBatch#latest}).
  */
 @Component
 class StoreReferenceLookup implements StoredResources {
@@ -37,6 +38,11 @@ class StoreReferenceLookup implements StoredResources {
       return Optional.empty();
     }
     String type = m.group(1);
+    WriteBatch batch = WriteBatch.current();
+    String key = type + "/" + m.group(2);
+    if (batch != null && batch.latest.containsKey(key)) {
+      return Optional.ofNullable((Resource) batch.latest.get(key));
+    }
     return resources.read(type, m.group(2))
         .filter(v -> !v.deleted())
         .map(v -> (Resource) ctx.newJsonParser().parseResource(types.type(type).orElseThrow().resourceClass(), v.content()));

@@ -1,7 +1,11 @@
 package org.psychcode.fhir.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The rows one database transaction writes, gathered while its interactions run and sent when it is flushed: one JDBC
@@ -26,6 +30,13 @@ final class WriteBatch {
   final List<Long> cleared = new ArrayList<>();
   final List<Index> indexes = new ArrayList<>();
   final List<StoreWrite> written = new ArrayList<>();
+  /** {@code Type/id} to the resource as stored by this transaction, or to null when it deleted it; kept across flushes. */
+  final Map<String, IBaseResource> latest = new HashMap<>();
+
+  /** The batch of the current thread's database transaction, if it wrote anything. */
+  static WriteBatch current() {
+    return (WriteBatch) TransactionSynchronizationManager.getResource(WriteBatch.class);
+  }
 
   boolean isEmpty() {
     return resources.isEmpty() && advances.isEmpty() && versions.isEmpty() && cleared.isEmpty() && indexes.isEmpty() && written.isEmpty();
