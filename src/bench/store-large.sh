@@ -2,10 +2,11 @@
 # The store with many visits: fills an H2 file database with VISITS distinct 6-resource visits (store.sh's visit)
 # through the public API, kept for the next run, then measures start-up to readiness on it against an empty
 # database (interleaved starts, wall and CPU), and Encounter?patient= and Claim?patient=&_include=Claim:encounter
-# over many distinct patients from 1 and 16 clients (wrk).
+# over many distinct patients, and the first 500 pages of Patient?_count=20 (no criteria), from 1 and 16 clients (wrk).
 # Usage: src/bench/store-large.sh [VISITS [SECONDS_PER_SEARCH_SCENARIO]]
 # BENCH_STORE_DATA: the folder of the filled database (default target/bench-store-VISITS; a later run with as many
-# visits stored or more seeds nothing); BENCH_SEED_CLIENTS (4) clients of BENCH_SEED_BATCH (100) visits per
+# visits stored or more seeds nothing; a folder reports.sh seeded, target/bench-large-VISITS, is measured as it is,
+# its visits' patients searched); BENCH_SEED_CLIENTS (4) clients of BENCH_SEED_BATCH (100) visits per
 # transaction Bundle; BENCH_STARTS (5) starts of each database; BENCH_SEED_ONLY=1 stops after seeding.
 # Needs wrk, curl and python3 on the PATH, and a JDK.
 set -euo pipefail
@@ -33,7 +34,9 @@ echo "database: $data"
 start_server "$port" "$log" --psychcode.store.validation=off "--spring.datasource.url=$(url "$data")"
 wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null
 stored=$(count Claim)
-if [ "$stored" -lt "$visits" ]; then
+if [ -f "$data/seeded" ]; then
+  echo "seeded by reports.sh: $(cat "$data/seeded")"
+elif [ "$stored" -lt "$visits" ]; then
   # visit numbers go on from the last run's (kept beside the database), so every visit is new
   first=$(cat "$data/next-visit-number" 2>/dev/null || echo 1)
   missing=$((visits - stored))
@@ -60,7 +63,7 @@ if [ "$stored" -lt "$visits" ]; then
   seed_ms=$(( ($(date +%s%N) - seed_start) / 1000000 ))
   cpu_after=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
   now=$(count Claim)
-  # a Bundle lost to a socket error (wrk then goes on with the next) leaves the store short: run again for the rest
+  # a refused Bundle leaves the store short (one whose connection broke is sent again): run again for the rest
   grep -E "unexpected|Socket errors|^unable" "$work/seed.out" >&2 || true
   awk -v n=$((now - stored)) -v ms=$seed_ms -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v c="$clients" -v b="$batch" \
     -v l1="$load_seed" -v l2="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
@@ -70,9 +73,14 @@ if [ "$stored" -lt "$visits" ]; then
 fi
 echo "visits stored: $stored; database on disk: $(du -sh "$data" | cut -f1)"
 
-# the ids of patients to search for: 2,000 of them, found by the MRNs of visits drawn at random from those seeded
-python3 - "$base" "$data/visit-numbers" >"$work/patients.lua" <<'PY'
-import json, random, sys, urllib.parse, urllib.request
+# the ids of patients to search for: 2,000 of them, found by the MRNs of visits drawn at random from those seeded (or
+# drawn from the 10,000 patients of reports.sh's seeding, Patient/bench-pt-N)
+python3 - "$base" "$data/visit-numbers" "$data/seeded" >"$work/patients.lua" <<'PY'
+import json, os, random, sys, urllib.parse, urllib.request
+if os.path.exists(sys.argv[3]):
+    ids = [f"bench-pt-{n}" for n in random.Random(8).sample(range(10000), 2000)]
+    print("PATIENTS = {" + ",".join(json.dumps(i) for i in ids) + "}")
+    sys.exit(0)
 base, ranges = sys.argv[1], [tuple(map(int, line.split())) for line in open(sys.argv[2])]
 numbers = [n for first, last in ranges for n in range(first, last + 1)]
 ids = []
@@ -116,13 +124,17 @@ echo "| $stored visits | $(median $walls_full) ms | $(median $cpus_full) s |$wal
 start_server "$port" "$log" "--spring.datasource.url=$(url "$data")"
 wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null
 echo
-echo "| search, $stored visits stored, each request a patient of 2,000 in turn | requests/s | p50 | p99 | server CPU per request |"
+echo "| search, $stored visits stored (each request the next of 2,000 patients, or of the first 500 pages) | requests/s | p50 | p99 | server CPU per request |"
 echo "|---|---:|---:|---:|---:|"
-for query in encounter claim; do
+for query in encounter claim page; do
   cat "$here/wrk/common.lua" "$work/patients.lua" "$here/wrk/store-search-patient.lua" >"$work/$query.lua"
   echo "QUERY = \"$query\"" >>"$work/$query.lua"
   for c in 1 16; do
-    [ $query = encounter ] && label="Encounter?patient=" || label="Claim?patient=&_include=Claim:encounter"
+    case $query in
+      encounter) label="Encounter?patient=" ;;
+      claim) label="Claim?patient=&_include=Claim:encounter" ;;
+      page) label="Patient?_count=20&_offset=" ;;
+    esac
     wrk_row "$work/$query.lua" $c "$seconds" "\`$label\`, $c client$([ $c = 1 ] || echo s)"
   done
 done
