@@ -15,7 +15,6 @@ import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
-import ca.uhn.fhir.rest.server.method.ResponsePage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,16 +158,7 @@ public class StoredResourceProvider implements IResourceProvider {
         ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(any, ca.uhn.fhir.model.valueset.BundleEntrySearchModeEnum.MATCH);
       }
     }
-    SimpleBundleProvider provider =
-        new SimpleBundleProvider(all) {
-          @Override
-          public List<IBaseResource> getResources(int from, int to, ResponsePage.ResponsePageBuilder builder) {
-            // the matches read, one more than the page when more follow: HAPI's next link without a total follows from
-            // this instead of a guess from the page's length (which it warns about in the log at every page)
-            builder.setTotalRequestedResourcesFetched(page.matches().size() + (page.more() ? 1 : 0));
-            return super.getResources(from, to, builder);
-          }
-        };
+    SimpleBundleProvider provider = new SimpleBundleProvider(all);
     provider.setCurrentPageOffset(page.offset());
     provider.setCurrentPageSize(Math.max(1, page.count()));
     provider.setSize(page.total());

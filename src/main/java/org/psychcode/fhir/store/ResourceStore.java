@@ -246,13 +246,7 @@ public class ResourceStore {
   }
 
   /** A page of a search: the matches, then what {@code _include}/{@code _revinclude} add, and the total when known. */
-  public record SearchPage(List<IBaseResource> matches, List<IBaseResource> included, Integer total, int offset, int count) {
-
-    /** Whether matches follow this page: the total is left uncounted only when the store read one match past it. */
-    public boolean more() {
-      return total == null || total > offset + matches.size();
-    }
-  }
+  public record SearchPage(List<IBaseResource> matches, List<IBaseResource> included, Integer total, int offset, int count) {}
 
   public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request) {
     checkType(Interaction.SEARCH, typeName, request);
