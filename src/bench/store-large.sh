@@ -30,46 +30,49 @@ count() { curl -sf "$base/$1?_summary=count" | sed -n 's/.*"total":\([0-9]*\).*/
 machine
 echo "database: $data"
 
-# 1. Seeding: validation off, as fast as the API takes it
-start_server "$port" "$log" --psychcode.store.validation=off "--spring.datasource.url=$(url "$data")"
-wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null
-stored=$(count Claim)
+# 1. Seeding: validation off, as fast as the API takes it (not for a store reports.sh seeded, which says its size)
 if [ -f "$data/seeded" ]; then
   echo "seeded by reports.sh: $(cat "$data/seeded")"
-elif [ "$stored" -lt "$visits" ]; then
-  # visit numbers go on from the last run's (kept beside the database), so every visit is new
-  first=$(cat "$data/next-visit-number" 2>/dev/null || echo 1)
-  missing=$((visits - stored))
-  echo $((first + missing + batch * clients)) >"$data/next-visit-number"
-  echo "$first $((first + missing - 1))" >>"$data/visit-numbers"
-  cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" "$here/wrk/store-visit-transaction.lua" \
-    "$here/wrk/store-visit-seed.lua" >"$work/seed.lua"
-  load_seed=$(cut -d' ' -f1-3 /proc/loadavg)
-  cpu_before=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
-  seed_start=$(date +%s%N)
-  # wrk runs until interrupted: its threads stop after their last Bundle, and the count of Claims says when
-  wrk -t"$clients" -c"$clients" -d24h --timeout 120s -s "$work/seed.lua" "http://127.0.0.1:$port" -- \
-    "$clients" "$batch" "$first" "$missing" >"$work/seed.out" 2>&1 &
-  wrk_pid=$!
-  last=$stored still=0
-  while now=$(count Claim) && [ "$now" -lt "$visits" ] && kill -0 $wrk_pid 2>/dev/null && [ "$still" -lt 24 ]; do
-    [ "$now" = "$last" ] && still=$((still + 1)) || still=0
-    last=$now
-    echo "  $(date -u +%H:%M:%S) $now visits stored" >&2
-    sleep 5
-  done
-  kill -INT $wrk_pid 2>/dev/null || true
-  wait $wrk_pid || true
-  seed_ms=$(( ($(date +%s%N) - seed_start) / 1000000 ))
-  cpu_after=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
-  now=$(count Claim)
-  # a refused Bundle leaves the store short (one whose connection broke is sent again): run again for the rest
-  grep -E "unexpected|Socket errors|^unable" "$work/seed.out" >&2 || true
-  awk -v n=$((now - stored)) -v ms=$seed_ms -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v c="$clients" -v b="$batch" \
-    -v l1="$load_seed" -v l2="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
-      printf "seeded %d visits (%d clients, %d visits per transaction Bundle, validation off) in %.0f s: %.1f visits/s, server CPU %.0f s (%.2f ms per visit); load average before: %s, after: %s\n",
-        n, c, b, ms / 1000, n * 1000 / ms, t / hz, t * 1000 / hz / n, l1, l2 }'
-  stored=$now
+  stored=$(sed -n 's/.* and \([0-9]*\) visits .*/\1/p' "$data/seeded")
+else
+  start_server "$port" "$log" --psychcode.store.validation=off "--spring.datasource.url=$(url "$data")"
+  wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null
+  stored=$(count Claim)
+  if [ "$stored" -lt "$visits" ]; then
+    # visit numbers go on from the last run's (kept beside the database), so every visit is new
+    first=$(cat "$data/next-visit-number" 2>/dev/null || echo 1)
+    missing=$((visits - stored))
+    echo $((first + missing + batch * clients)) >"$data/next-visit-number"
+    echo "$first $((first + missing - 1))" >>"$data/visit-numbers"
+    cat "$here/wrk/common.lua" "$here/wrk/validate-visit-unseen.lua" "$here/wrk/store-visit-transaction.lua" \
+      "$here/wrk/store-visit-seed.lua" >"$work/seed.lua"
+    load_seed=$(cut -d' ' -f1-3 /proc/loadavg)
+    cpu_before=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
+    seed_start=$(date +%s%N)
+    # wrk runs until interrupted: its threads stop after their last Bundle, and the count of Claims says when
+    wrk -t"$clients" -c"$clients" -d24h --timeout 120s -s "$work/seed.lua" "http://127.0.0.1:$port" -- \
+      "$clients" "$batch" "$first" "$missing" >"$work/seed.out" 2>&1 &
+    wrk_pid=$!
+    last=$stored still=0
+    while now=$(count Claim) && [ "$now" -lt "$visits" ] && kill -0 $wrk_pid 2>/dev/null && [ "$still" -lt 24 ]; do
+      [ "$now" = "$last" ] && still=$((still + 1)) || still=0
+      last=$now
+      echo "  $(date -u +%H:%M:%S) $now visits stored" >&2
+      sleep 5
+    done
+    kill -INT $wrk_pid 2>/dev/null || true
+    wait $wrk_pid || true
+    seed_ms=$(( ($(date +%s%N) - seed_start) / 1000000 ))
+    cpu_after=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
+    now=$(count Claim)
+    # a refused Bundle leaves the store short (one whose connection broke is sent again): run again for the rest
+    grep -E "unexpected|Socket errors|^unable" "$work/seed.out" >&2 || true
+    awk -v n=$((now - stored)) -v ms=$seed_ms -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v c="$clients" -v b="$batch" \
+      -v l1="$load_seed" -v l2="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+        printf "seeded %d visits (%d clients, %d visits per transaction Bundle, validation off) in %.0f s: %.1f visits/s, server CPU %.0f s (%.2f ms per visit); load average before: %s, after: %s\n",
+          n, c, b, ms / 1000, n * 1000 / ms, t / hz, t * 1000 / hz / n, l1, l2 }'
+    stored=$now
+  fi
 fi
 echo "visits stored: $stored; database on disk: $(du -sh "$data" | cut -f1)"
 
@@ -92,7 +95,7 @@ for n in random.Random(8).sample(numbers, min(len(numbers), 4000)):
         break
 print("PATIENTS = {" + ",".join(json.dumps(i) for i in ids) + "}")
 PY
-stop_server
+[ -z "${server_pid:-}" ] || stop_server
 [ "${BENCH_SEED_ONLY:-0}" = 1 ] && exit 0
 
 # 2. Start-up: the filled database against an empty one (migrated by a first start, not counted), interleaved
