@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code seed BASE VISITS}: 200 practitioners (PUT; social workers, psychologists and psychiatrists, 1 in 10 with
  *       the long-session habit: 90837 for 53-55-minute sessions), 10,000 patients (PUT), then VISITS visits spread over
- *       2025, each an Encounter and a Claim, posted as transactions of 100 visits from 2 clients.
+ *       2025, each an Encounter and a Claim, posted as transactions of BENCH_SEED_BATCH (100) visits from BENCH_SEED_CLIENTS (2)
+ *       clients.
  *   <li>{@code profile BASE N}: p50 and p90 of N sequential {@code Practitioner/<id>/$coding-profile} for 2025, cycling
  *       through the practitioners.
  *   <li>{@code measure BASE N [csv]}: p50 and p90 of N sequential {@code $evaluate-measure} for 2025 (JSON, or CSV).
@@ -30,6 +31,9 @@ public class ReportBench {
   static final int PRACTITIONERS = 200;
   static final int PATIENTS = 10_000;
   static final String[] TAXONOMIES = {"1041C0700X", "103T00000X", "2084P0800X"};
+  /** Visits per transaction Bundle (BENCH_SEED_BATCH, default 100: 200 entries) and clients posting them at once (BENCH_SEED_CLIENTS, 2). */
+  static final int SEED_BATCH = Integer.parseInt(System.getenv().getOrDefault("BENCH_SEED_BATCH", "100"));
+  static final int SEED_CLIENTS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SEED_CLIENTS", "2"));
   static final String[] DIAGNOSES = {"F41.1", "F32.1", "F43.10", "F33.1", "F90.0", "F43.23"};
 
   public static void main(String[] args) throws Exception {
@@ -103,11 +107,11 @@ public class ReportBench {
       send("POST", base, bundle(entries));
     }
     AtomicInteger done = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    ExecutorService pool = Executors.newFixedThreadPool(SEED_CLIENTS);
     List<Future<?>> work = new ArrayList<>();
-    for (int from = 0; from < visits; from += 100) {
+    for (int from = 0; from < visits; from += SEED_BATCH) {
       int first = from;
-      int last = Math.min(visits, from + 100);
+      int last = Math.min(visits, from + SEED_BATCH);
       work.add(pool.submit(() -> {
         List<String> e = new ArrayList<>();
         for (int v = first; v < last; v++) {
@@ -115,7 +119,7 @@ public class ReportBench {
         }
         send("POST", base, bundle(e));
         int n = done.addAndGet(last - first);
-        if (n % 10_000 == 0) {
+        if (n / 10_000 != (n - (last - first)) / 10_000) {
           System.err.printf(Locale.ROOT, "%d visits stored, %.0f s%n", n, (System.nanoTime() - start) / 1e9);
         }
         return null;
@@ -126,8 +130,8 @@ public class ReportBench {
     }
     pool.shutdown();
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(Locale.ROOT, "seeded %d practitioners, %d patients and %d visits (%d resources) through POST /fhir transactions in %.0f s (%.0f visits/s)%n",
-        PRACTITIONERS, PATIENTS, visits, PRACTITIONERS + PATIENTS + 2 * visits, seconds, visits / seconds);
+    System.out.printf(Locale.ROOT, "seeded %d practitioners, %d patients and %d visits (%d resources) through POST /fhir transactions of %d visits from %d clients in %.0f s (%.0f visits/s)%n",
+        PRACTITIONERS, PATIENTS, visits, PRACTITIONERS + PATIENTS + 2 * visits, SEED_BATCH, SEED_CLIENTS, seconds, visits / seconds);
   }
 
   static String taxonomy(int practitioner) {

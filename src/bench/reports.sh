@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks the coding-habit reports and bulk export over a large store: seeds VISITS visits (default 100,000; each
 # an Encounter and a Claim, 200 practitioners, 10,000 patients, all of 2025) through POST /fhir transactions into an
-# H2 file database kept in $TMPDIR for the next run, then times one client's Practitioner/$coding-profile and
+# H2 file database kept for the next run (target/bench-large-VISITS, the folder store-large.sh measures too), then times one client's Practitioner/$coding-profile and
 # Measure/$evaluate-measure for the year, and a system $export of everything: kick-off to manifest, then every file
 # downloaded, with the server's resident memory sampled every 100 ms while it runs.
 # Usage: src/bench/reports.sh [VISITS]
 # Needs curl and a JDK. Port: BENCH_PORT (default 18500); JVM options: BENCH_JVM_OPTS (default docker/jvm.options);
-# further server arguments: BENCH_SERVER_ARGS; BENCH_REPORTS_DATA: where the seeded database is kept.
+# further server arguments: BENCH_SERVER_ARGS; BENCH_STORE_DATA: where the seeded database is kept; BENCH_SEED_BATCH
+# (100) visits per transaction Bundle from BENCH_SEED_CLIENTS (2) clients; BENCH_SEED_ONLY=1 stops after seeding.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/server.sh"
@@ -14,10 +15,13 @@ visits=${1:-100000}
 port=${BENCH_PORT:-18500}
 log="${TMPDIR:-/tmp}/psychcode-reports-bench.log"
 base="http://127.0.0.1:$port/fhir"
-data=${BENCH_REPORTS_DATA:-${TMPDIR:-/tmp}/psychcode-reports-bench-$visits}
-url="jdbc:h2:file:$data/psychcode;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
+data=${BENCH_STORE_DATA:-$bench_root/target/bench-large-$visits}
+url="jdbc:h2:file:$data/psychcode;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"
 
 if [ ! -f "$data/seeded" ]; then
+  # a seeding of this script's that was cut short (seeded.tmp) starts again; another script's database is left alone
+  [ ! -e "$data/psychcode.mv.db" ] || [ -e "$data/seeded.tmp" ] ||
+    { echo "$data holds a database this script did not seed (store-large.sh's?): name another folder" >&2; exit 2; }
   rm -rf "$data"
   mkdir -p "$data"
   # validation off while seeding: the reporting rows and their findings are written whatever the mode
@@ -26,8 +30,10 @@ if [ ! -f "$data/seeded" ]; then
   echo "seeding (uptime before: $(uptime | sed 's/.*load/load/'))"
   java "$here/ReportBench.java" seed "$base" "$visits" | tee "$data/seeded.tmp"
   mv "$data/seeded.tmp" "$data/seeded"
+  echo "load after seeding: $(uptime | sed 's/.*load/load/'); database on disk: $(du -sh "$data" | cut -f1)"
   stop_server
 fi
+[ "${BENCH_SEED_ONLY:-0}" = 1 ] && exit 0
 
 start_server "$port" "$log" "--spring.datasource.url=$url"
 wait_for "http://127.0.0.1:$port/actuator/health/readiness" "$log" >/dev/null

@@ -3,24 +3,27 @@
 -- numbers, so every visit has its own MRN, date and minutes. Arguments after "--": threads, visits per Bundle,
 -- the first visit number, the number of visits to store. Run with one connection per thread: a thread stops once
 -- its next Bundle would go past the last visit (a request asked of it after that is a harmless GET /fhir/metadata).
+-- Thread k of t sends the Bundles k, k + t, k + 2t, ...: the next one is chosen by the answers the thread has had,
+-- not by how often wrk asked for a request, because wrk asks the first thread for one request it never sends (to
+-- check the script before the run; counting requests lost that thread's first Bundle), and asks again for the
+-- request it was sending when a connection broke.
 local entries = template:match('"entry":%[\n(.*)\n%]}$')
-local per_bundle, first, visits = 100, 1, 0
+local per_bundle, first, visits, answered = 100, 1, 0, 0
 
 init = function(args)
-  counter = 0
   thread_count = tonumber(args[1] or "1")
   per_bundle = tonumber(args[2] or "100")
   first = tonumber(args[3] or "1")
   visits = tonumber(args[4] or "0")
 end
 
--- the first visit of the Bundle with this unique number (1, 2, ...), relative to `first`
-local function block_start(unique)
-  return (unique - thread_count) * per_bundle
+-- the first visit (relative to `first`) of the thread's Bundle after this many answers
+local function block_start(answers)
+  return (answers * thread_count + thread_id) * per_bundle
 end
 
 request = function()
-  local start = block_start(next_unique())
+  local start = block_start(answered)
   if start >= visits then
     return wrk.format("GET", "/fhir/metadata")
   end
@@ -36,7 +39,8 @@ response = function(status, headers, body)
   if string.find(body, '"CapabilityStatement"', 1, true) == nil then
     expect(status, body, '"transaction-response"')
   end
-  if block_start((counter + 1) * thread_count + thread_id) >= visits then
+  answered = answered + 1
+  if block_start(answered) >= visits then
     wrk.thread:stop()
   end
 end

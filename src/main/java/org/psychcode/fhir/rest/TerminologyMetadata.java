@@ -33,8 +33,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the server says about itself: the CapabilityStatement HAPI builds from the providers, completed with the
- * terminology-server statement, the software release and the authored OperationDefinitions; and the
- * TerminologyCapabilities a client gets from {@code GET /metadata?mode=terminology}.
+ * statements it instantiates (terminology server, Bulk Data server), the software release and the authored
+ * OperationDefinitions; and the TerminologyCapabilities a client gets from {@code GET /metadata?mode=terminology}.
  */
 @Component
 @Interceptor
@@ -77,6 +77,8 @@ class TerminologyMetadata {
     cs.setPublisher("PsychCode");
     cs.getInstantiates().clear();
     cs.addInstantiates("http://hl7.org/fhir/CapabilityStatement/terminology-server");
+    // system, Patient and Group $export with status polling, NDJSON files, _type and _since (BulkExportHttp)
+    cs.addInstantiates("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
     cs.getSoftware().setName("PsychCode FHIR Server").setVersion(version).setReleaseDate(released);
     cs.getImplementation().setDescription("PsychCode FHIR Server: behavioral-health CPT terminology and visit validation");
     cs.getFormat().clear();

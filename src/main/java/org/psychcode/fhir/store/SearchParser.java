@@ -40,7 +40,9 @@ final class SearchParser {
     int offset = 0;
     int count = properties.defaultPageSize();
     boolean countOnly = false;
-    boolean totalWanted = true;
+    // counted only when asked (_total=accurate or estimate): a count reads every match, which paging through a large
+    // store page by page never needs; a last page tells its total without it
+    boolean totalWanted = false;
     for (Map.Entry<String, String[]> e : parameters.entrySet()) {
       String name = e.getKey();
       String[] values = e.getValue();

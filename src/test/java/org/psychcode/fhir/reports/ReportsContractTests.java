@@ -546,6 +546,20 @@ abstract class ReportsContractTests extends ServerTestBase {
     }
 
     @Test
+    void theCapabilityStatementSaysTheServerIsABulkDataServer() throws Exception {
+      org.hl7.fhir.r4.model.CapabilityStatement cs =
+          FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, send("GET", "/metadata", null).body());
+
+      assertThat(cs.getInstantiates())
+          .extracting(org.hl7.fhir.r4.model.CanonicalType::getValue)
+          .contains("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data", "http://hl7.org/fhir/CapabilityStatement/terminology-server");
+      assertThat(cs.getRestFirstRep().getOperation()).extracting(o -> o.getName()).contains("export");
+      assertThat(cs.getRestFirstRep().getResource())
+          .filteredOn(r -> r.getType().equals("Patient") || r.getType().equals("Group"))
+          .allSatisfy(r -> assertThat(r.getOperation()).extracting(o -> o.getName()).contains("export"));
+    }
+
+    @Test
     void theAuditTrailIsExportedOnlyWhenTypeNamesIt() throws Exception {
       assertThat(send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Audited\"}]}").statusCode()).isEqualTo(201);
       assertThat(finish(kickOff("/$export")).types()).doesNotContain("AuditEvent").contains("Patient");

@@ -415,6 +415,37 @@ abstract class StoreContractTests extends StoreTestBase {
 
   // ---- search -------------------------------------------------------------------------------------
 
+  /**
+   * A client paging through every resource of a type, as {@code GET /fhir/Patient} does, gets pages in the order of
+   * creation without a total (counting would read every one of them; it is there when asked), and reaches each
+   * resource once.
+   */
+  @Test
+  void pagesThroughEveryResourceOfATypeWithoutCriteria() throws Exception {
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      created.add(create(patient("MRN-" + unique())));
+    }
+    Bundle first = search("Patient?_count=2");
+    assertThat(first.hasTotal()).isFalse();
+    assertThat(first.getEntry()).hasSize(2);
+    assertThat(first.getLink("next")).isNotNull();
+    int total = search("Patient?_count=2&_total=accurate").getTotal();
+    assertThat(search("Patient?_summary=count").getTotal()).isEqualTo(total);
+
+    List<String> seen = new ArrayList<>();
+    Bundle page = first;
+    while (true) {
+      page.getEntry().forEach(e -> seen.add(e.getResource().getIdElement().getIdPart()));
+      if (page.getLink("next") == null) {
+        break;
+      }
+      page = parse(Bundle.class, send("GET", page.getLink("next").getUrl(), null));
+    }
+    assertThat(seen).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(total);
+    assertThat(seen.stream().filter(created::contains).toList()).as("in the order of creation").isEqualTo(created);
+  }
+
   @Test
   void pagesThroughResultsWithLinksThatKeepWorking() throws Exception {
     String mrn = "MRN-" + unique();
@@ -428,7 +459,7 @@ abstract class StoreContractTests extends StoreTestBase {
       assertThat(send("POST", "/Encounter", json(e), "Prefer", "return=minimal").statusCode()).isEqualTo(201);
     }
     Bundle page = search("Encounter?patient=" + patient + "&_count=2&_sort=-date");
-    assertThat(page.getTotal()).isEqualTo(5);
+    assertThat(page.hasTotal()).as("counted only when asked").isFalse();
     List<String> dates = new ArrayList<>();
     int pages = 0;
     while (true) {
@@ -440,15 +471,22 @@ abstract class StoreContractTests extends StoreTestBase {
       page = parse(Bundle.class, send("GET", page.getLink("next").getUrl(), null));
     }
     assertThat(pages).isEqualTo(3);
+    assertThat(page.getTotal()).as("a last page tells the total").isEqualTo(5);
     assertThat(dates).containsExactly("2025-03-05", "2025-03-04", "2025-03-03", "2025-03-02", "2025-03-01");
     assertThat(page.getLink("previous")).isNotNull();
     Bundle previous = parse(Bundle.class, send("GET", page.getLink("previous").getUrl(), null));
     assertThat(previous.getEntry()).hasSize(2);
 
-    HttpResponse<String> posted = send("POST", "/Encounter/_search", "patient=" + patient + "&_count=2", "Content-Type", "application/x-www-form-urlencoded");
+    HttpResponse<String> posted =
+        send("POST", "/Encounter/_search", "patient=" + patient + "&_count=2&_total=accurate", "Content-Type", "application/x-www-form-urlencoded");
     assertThat(parse(Bundle.class, posted).getTotal()).isEqualTo(5);
+    assertThat(search("Encounter?patient=" + patient + "&_count=2&_total=estimate").getTotal()).isEqualTo(5);
     assertThat(search("Encounter?patient=" + patient + "&_summary=count").getEntry()).isEmpty();
     assertThat(search("Encounter?patient=" + patient + "&_count=2&_total=none").hasTotal()).isFalse();
+    Bundle exact = search("Encounter?patient=" + patient + "&_count=5");
+    assertThat(exact.getEntry()).hasSize(5);
+    assertThat(exact.getLink("next")).as("no next page when the matches fill the page exactly").isNull();
+    assertThat(search("Encounter?patient=" + patient + "&_count=4").getLink("next")).isNotNull();
   }
 
   @Test
