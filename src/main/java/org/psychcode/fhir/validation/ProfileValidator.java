@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,7 @@ final class ProfileValidator {
     PooledValidator slot = take();
     try {
       FhirFormat format = encoding == EncodingEnum.XML ? FhirFormat.XML : FhirFormat.JSON;
-      validateEntryByEntry(slot.validator, bytes, format, defs, entryTypes, messages);
+      validateEntryByEntry(slot, bytes, format, defs, entryTypes, messages);
     } catch (IOException | FHIRException e) {
       ValidationMessage m = new ValidationMessage();
       m.setLevel(ValidationMessage.IssueSeverity.ERROR);
@@ -172,19 +173,15 @@ final class ProfileValidator {
    * resolve through the parsed Bundle.
    */
   private void validateEntryByEntry(
-      InstanceValidator v,
+      PooledValidator slot,
       byte[] bytes,
       FhirFormat format,
       List<org.hl7.fhir.r5.model.StructureDefinition> defs,
       java.util.Set<String> entryTypes,
       List<ValidationMessage> messages)
       throws IOException {
-    ParserBase parser = worker.parser(format);
-    parser.setupValidation(ValidationPolicy.EVERYTHING);
-    if (parser instanceof XmlParser xml) {
-      xml.setAllowXsiLocation(true);
-    }
-    for (ValidatedFragment fragment : parser.parse(new ByteArrayInputStream(bytes))) {
+    InstanceValidator v = slot.validator;
+    for (ValidatedFragment fragment : slot.parser(worker, format).parse(new ByteArrayInputStream(bytes))) {
       Element root = fragment.getElement();
       if (root != null && "Bundle".equals(root.fhirType()) && defs.isEmpty()) {
         List<Element> entries = root.getChildrenByName("entry");
@@ -250,13 +247,33 @@ final class ProfileValidator {
         && (id.equals(I18nConstants.TERMINOLOGY_TX_BINDING_NOSOURCE));
   }
 
+  /**
+   * A validator with the element parsers its requests are read with. A parser is built on first use and kept with
+   * the validator: building one builds a {@code ProfileUtilities} and a FHIRPath engine, whose list of types is read
+   * from every StructureDefinition outline, and the {@code ProfileUtilities} keeps the child definitions of each
+   * element it has met, so a parser per request paid both on every request. A slot is used by one request at a time.
+   */
   private static final class PooledValidator {
     private final InstanceValidator validator;
+    private final Map<FhirFormat, ParserBase> parsers = new EnumMap<>(FhirFormat.class);
     private int uses;
     private long bytes;
 
     PooledValidator(InstanceValidator validator) {
       this.validator = validator;
+    }
+
+    ParserBase parser(LazyWorkerContext worker, FhirFormat format) {
+      return parsers.computeIfAbsent(
+          format,
+          f -> {
+            ParserBase parser = worker.parser(f);
+            parser.setupValidation(ValidationPolicy.EVERYTHING);
+            if (parser instanceof XmlParser xml) {
+              xml.setAllowXsiLocation(true);
+            }
+            return parser;
+          });
     }
   }
 }
