@@ -546,6 +546,36 @@ abstract class ReportsContractTests extends ServerTestBase {
     }
 
     @Test
+    void aTypeOfMoreResourcesThanOneReadIsExportedWholeInTheOrderStored() throws Exception {
+      int many = 1_100; // more than two of the store's reads of 500 rows
+      StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+      for (int i = 0; i < many; i++) {
+        bundle.append(i == 0 ? "" : ",")
+            .append("{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Manyfold\",\"given\":[\"")
+            .append(i)
+            .append("\"]}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+      }
+      HttpResponse<String> stored = send("POST", "", bundle.append("]}").toString());
+      assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+
+      Export export = finish(kickOff("/$export?_type=Patient"));
+
+      List<String> ids = export.ids("Patient");
+      assertThat(ids).doesNotHaveDuplicates();
+      assertThat(new java.util.TreeSet<>(ids)).isEqualTo(stored("Patient", ""));
+      List<Integer> order = new ArrayList<>();
+      for (String url : export.entries("output").stream().map(e -> e.path("url").asText()).toList()) {
+        for (org.hl7.fhir.r4.model.Resource r : export.files().get(url)) {
+          org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) r;
+          if ("Manyfold".equals(p.getNameFirstRep().getFamily())) {
+            order.add(Integer.valueOf(p.getNameFirstRep().getGivenAsSingleString()));
+          }
+        }
+      }
+      assertThat(order).hasSize(many).isSorted();
+    }
+
+    @Test
     void theCapabilityStatementSaysTheServerIsABulkDataServer() throws Exception {
       org.hl7.fhir.r4.model.CapabilityStatement cs =
           FHIR.newJsonParser().parseResource(org.hl7.fhir.r4.model.CapabilityStatement.class, send("GET", "/metadata", null).body());
