@@ -211,254 +211,273 @@ final class ValueSetChecker {
     return path == null || path.isEmpty() ? name : path + "." + name;
   }
 
-  private Boolean check(
-      String path,
-      String system,
-      String version,
-      String code,
-      Designations displays,
-      ValidateCodeAnswer st,
-      PerCoding pc,
-      TxOutcome op,
-      String display) {
-    pc.defLang = new Language("en");
-    if (TxContext.isEmpty(system)) {
-      system = inferSystem(path, code, st, op);
-      if (system == null) {
-        return false;
-      }
+  /**
+   * One coding asked of this value set: what is asked (path, system, version, code, display), where the answer goes
+   * (the answer being built, its outcome, the per-coding facts) and the displays found. A value set the compose
+   * imports is asked the same through {@link #checkFor}.
+   */
+  private final class Probe {
+    private final String path;
+    private String system;
+    private final String version;
+    private final String code;
+    private final String display;
+    private final Designations displays;
+    private final ValidateCodeAnswer st;
+    private final PerCoding pc;
+    private final TxOutcome op;
+
+    Probe(String path, Coding c, Designations displays, ValidateCodeAnswer st, PerCoding pc) {
+      this.path = path;
+      this.system = c.getSystem();
+      this.version = c.getVersion();
+      this.code = c.getCode();
+      this.display = c.getDisplay();
+      this.displays = displays;
+      this.st = st;
+      this.pc = pc;
+      this.op = st.op;
     }
-    checkSupplementsUsed();
-    if (valueSet.hasCompose()) {
-      Boolean result = checkIncludes(path, system, version, code, displays, st, pc, op, display);
-      if (Boolean.TRUE.equals(result) && isExcluded(path, system, version, code, displays, st, pc, op, display)) {
-        return false;
+
+    /** The same question, asked of this checker's value set. */
+    Probe(Probe asked) {
+      this.path = asked.path;
+      this.system = asked.system;
+      this.version = asked.version;
+      this.code = asked.code;
+      this.display = asked.display;
+      this.displays = asked.displays;
+      this.st = asked.st;
+      this.pc = asked.pc;
+      this.op = asked.op;
+    }
+
+    Boolean check() {
+      pc.defLang = new Language("en");
+      if (TxContext.isEmpty(system)) {
+        system = inferSystem();
+        if (system == null) {
+          return false;
+        }
+      }
+      checkSupplementsUsed();
+      if (valueSet.hasCompose()) {
+        Boolean result = checkIncludes();
+        if (Boolean.TRUE.equals(result) && isExcluded()) {
+          return false;
+        }
+        return result;
+      }
+      if (valueSet.hasExpansion()) {
+        return checkInExpansion();
+      }
+      return false;
+    }
+
+    /**
+     * System inference: a code without a system gets the one the value set implies when the request allows it
+     * ({@code inferSystem}); null, with the reason in the answer, when it does not or the value set implies none or
+     * several.
+     */
+    private String inferSystem() {
+      if (!params.inferSystem) {
+        String msg = TxMessages.format("Coding_has_no_system__cannot_validate");
+        st.messages.add(msg);
+        op.add(TxIssue.warning(IssueType.INVALID, path, "Coding_has_no_system__cannot_validate", msg, "invalid-data"));
+        return null;
+      }
+      Set<String> systems = new LinkedHashSet<>();
+      String system = new SystemInference(ctx, valueSet).infer(code, systems);
+      if (!TxContext.isEmpty(system)) {
+        st.impliedSystem = system;
+        return system;
+      }
+      String mid =
+          systems.size() > 1
+              ? "Unable_to_resolve_system__value_set_has_multiple_matches"
+              : "UNABLE_TO_INFER_CODESYSTEM";
+      String msg =
+          systems.size() > 1
+              ? TxMessages.format(mid, code, vurl(), String.join(",", systems))
+              : TxMessages.format(mid, code, vurl());
+      op.add(TxIssue.error(IssueType.NOTFOUND, "code", mid, msg, "cannot-infer"));
+      st.messages.add(msg);
+      return null;
+    }
+
+    /**
+     * Whether an include of the compose (or a value set it imports) holds the code: true, false, or null when the
+     * include's code system is unknown (the answer then says so rather than "not in the value set").
+     */
+    private Boolean checkIncludes() {
+      String determinedVersion = null;
+      if (TxContext.isEmpty(version)) {
+        Set<String> vset = new LinkedHashSet<>();
+        for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
+          if (system.equals(TerminologyRegistry.canonicalSystem(inc.getSystem())) && inc.hasVersion()) {
+            vset.add(inc.getVersion());
+          }
+        }
+        if (vset.size() > 1) {
+          determinedVersion = pickApplicableVersion(vset, system, code, display);
+        }
+      }
+      List<ConceptSetComponent> includes = new ArrayList<>(valueSet.getCompose().getInclude());
+      includes.sort(
+          (a, b) -> {
+            if (a.hasSystem() && a.getSystem().equals(b.getSystem()) && a.hasVersion() && b.hasVersion()) {
+              return -Versions.compare(a.getVersion(), b.getVersion());
+            }
+            return 0;
+          });
+      Boolean result = false;
+      for (ConceptSetComponent cc : includes) {
+        if (!cc.hasSystem()) {
+          result = true;
+        } else if (TerminologyRegistry.canonicalSystem(cc.getSystem()).equals(system)
+            && (determinedVersion == null || determinedVersion.equals(cc.getVersion()))
+            && useThisVersion(cc, version)) {
+          String v = determineVersion(path, cc.getSystem(), cc.getVersion(), version, op, st);
+          CodeSystemIndex cs = knownCodeSystem(v);
+          if (cs == null) {
+            return params.membershipOnly ? Boolean.FALSE : null;
+          }
+          for (TxIssue i : ctx.checkVersion(cs.url(), cs.version())) {
+            op.add(i);
+          }
+          pc.defLang = cs.language() == null ? new Language("en") : cs.language();
+          checkStatus(op, cs);
+          ctx.noteSupplements(cs);
+          pc.contentMode = cs.content().toCode();
+          if (cs.url().equals(system)
+              && !params.excludes(cs.url(), cs.version())
+              && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
+            pc.ver = cs.version();
+            result = true;
+          } else {
+            if (explainsExclusions && cc.hasFilter()) {
+              explainExclusion(path, cs, cc, code, op);
+            }
+            result = false;
+          }
+        } else {
+          result = false;
+        }
+        for (CanonicalType u : cc.getValueSet()) {
+          String s = ctx.pinValueSet(u.getValue());
+          ValueSetChecker checker = others.get(s);
+          if (checker == null) {
+            throw TxException.unprocessable(TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
+          }
+          checkStatus(
+              op,
+              "ValueSet",
+              ValueSetExpander.versionedUrl(checker.valueSet),
+              CanonicalStatus.Facts.of(checker.valueSet),
+              CanonicalStatus.Facts.of(valueSet));
+          if (Boolean.TRUE.equals(result)) {
+            result = checker.checkFor(this);
+          }
+        }
+        if (Boolean.TRUE.equals(result)) {
+          break;
+        }
       }
       return result;
     }
-    if (valueSet.hasExpansion()) {
-      return checkInExpansion(path, system, version, code, displays, st, pc, op);
-    }
-    return false;
-  }
 
-  /**
-   * System inference: a code without a system gets the one the value set implies when the request allows it
-   * ({@code inferSystem}); null, with the reason in the answer, when it does not or the value set implies none or
-   * several.
-   */
-  private String inferSystem(String path, String code, ValidateCodeAnswer st, TxOutcome op) {
-    if (!params.inferSystem) {
-      String msg = TxMessages.format("Coding_has_no_system__cannot_validate");
-      st.messages.add(msg);
-      op.add(TxIssue.warning(IssueType.INVALID, path, "Coding_has_no_system__cannot_validate", msg, "invalid-data"));
-      return null;
-    }
-    Set<String> systems = new LinkedHashSet<>();
-    String system = new SystemInference(ctx, valueSet).infer(code, systems);
-    if (!TxContext.isEmpty(system)) {
-      st.impliedSystem = system;
-      return system;
-    }
-    String mid =
-        systems.size() > 1 ? "Unable_to_resolve_system__value_set_has_multiple_matches" : "UNABLE_TO_INFER_CODESYSTEM";
-    String msg =
-        systems.size() > 1
-            ? TxMessages.format(mid, code, vurl(), String.join(",", systems))
-            : TxMessages.format(mid, code, vurl());
-    op.add(TxIssue.error(IssueType.NOTFOUND, "code", mid, msg, "cannot-infer"));
-    st.messages.add(msg);
-    return null;
-  }
-
-  /**
-   * Whether an include of the compose (or a value set it imports) holds the code: true, false, or null when the
-   * include's code system is unknown (the answer then says so rather than "not in the value set").
-   */
-  private Boolean checkIncludes(
-      String path,
-      String system,
-      String version,
-      String code,
-      Designations displays,
-      ValidateCodeAnswer st,
-      PerCoding pc,
-      TxOutcome op,
-      String display) {
-    String determinedVersion = null;
-    if (TxContext.isEmpty(version)) {
-      Set<String> vset = new LinkedHashSet<>();
-      for (ConceptSetComponent inc : valueSet.getCompose().getInclude()) {
-        if (system.equals(TerminologyRegistry.canonicalSystem(inc.getSystem())) && inc.hasVersion()) {
-          vset.add(inc.getVersion());
-        }
-      }
-      if (vset.size() > 1) {
-        determinedVersion = pickApplicableVersion(vset, system, code, display);
-      }
-    }
-    List<ConceptSetComponent> includes = new ArrayList<>(valueSet.getCompose().getInclude());
-    includes.sort(
-        (a, b) -> {
-          if (a.hasSystem() && a.getSystem().equals(b.getSystem()) && a.hasVersion() && b.hasVersion()) {
-            return -Versions.compare(a.getVersion(), b.getVersion());
-          }
-          return 0;
-        });
-    Boolean result = false;
-    for (ConceptSetComponent cc : includes) {
-      if (!cc.hasSystem()) {
-        result = true;
-      } else if (TerminologyRegistry.canonicalSystem(cc.getSystem()).equals(system)
-          && (determinedVersion == null || determinedVersion.equals(cc.getVersion()))
-          && useThisVersion(cc, version)) {
-        String v = determineVersion(path, cc.getSystem(), cc.getVersion(), version, op, st);
-        CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
-        if (cs == null) {
-          if (!params.membershipOnly) {
-            reportUnknownSystem(path, system, v, op, st);
-            return null;
-          }
-          return false;
-        }
-        for (TxIssue i : ctx.checkVersion(cs.url(), cs.version())) {
-          op.add(i);
-        }
-        pc.defLang = cs.language() == null ? new Language("en") : cs.language();
-        checkStatus(op, cs);
-        ctx.noteSupplements(cs);
-        pc.contentMode = cs.content().toCode();
-        if (cs.url().equals(system)
-            && !params.excludes(cs.url(), cs.version())
-            && checkConceptSet(path, true, cs, cc, code, displays, op, st)) {
-          pc.ver = cs.version();
-          result = true;
-        } else {
-          if (explainsExclusions && cc.hasFilter()) {
-            explainExclusion(path, cs, cc, code, op);
-          }
-          result = false;
-        }
-      } else {
-        result = false;
-      }
-      for (CanonicalType u : cc.getValueSet()) {
-        String s = ctx.pinValueSet(u.getValue());
-        ValueSetChecker checker = others.get(s);
-        if (checker == null) {
-          throw TxException.unprocessable(TxIssue.error(IssueType.UNKNOWN, null, null, "No Match for " + s, null));
-        }
-        checkStatus(
-            op,
-            "ValueSet",
-            ValueSetExpander.versionedUrl(checker.valueSet),
-            CanonicalStatus.Facts.of(checker.valueSet),
-            CanonicalStatus.Facts.of(valueSet));
-        if (Boolean.TRUE.equals(result)) {
-          result = checker.check(path, system, version, code, displays, st, pc, op, display);
-        }
-      }
-      if (Boolean.TRUE.equals(result)) {
-        break;
-      }
-    }
-    return result;
-  }
-
-  /** Whether an exclude of the compose (with the value sets it names) removes the code. */
-  private boolean isExcluded(
-      String path,
-      String system,
-      String version,
-      String code,
-      Designations displays,
-      ValidateCodeAnswer st,
-      PerCoding pc,
-      TxOutcome op,
-      String display) {
-    for (ConceptSetComponent cc : valueSet.getCompose().getExclude()) {
-      boolean excluded;
-      if (!cc.hasSystem()) {
-        excluded = true;
-      } else {
-        CodeSystemIndex cs = ctx.findCodeSystem(cc.getSystem(), cc.getVersion(), true);
-        excluded = cs != null && cs.url().equals(system) && checkConceptSet(path, false, cs, cc, code, displays, op, st);
-      }
-      for (CanonicalType u : cc.getValueSet()) {
-        ValueSetChecker checker = others.get(ctx.pinValueSet(u.getValue()));
-        if (checker != null) {
-          excluded =
-              excluded && Boolean.TRUE.equals(checker.check(path, system, version, code, displays, st, pc, op, display));
-        }
-      }
-      if (excluded) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private Boolean checkInExpansion(
-      String path,
-      String system,
-      String version,
-      String code,
-      Designations displays,
-      ValidateCodeAnswer st,
-      PerCoding pc,
-      TxOutcome op) {
-    ValueSet.ValueSetExpansionContainsComponent found = findContains(valueSet.getExpansion().getContains(), system, code);
-    if (found == null) {
-      return false;
-    }
-    String v;
-    if (!found.hasVersion() && TxContext.isEmpty(version)) {
-      v = null;
-    } else if (!found.hasVersion()) {
-      v = version;
-    } else if (TxContext.isEmpty(version) || version.equals(found.getVersion())) {
-      v = found.getVersion();
-    } else {
-      String msg =
-          "The code system \""
-              + found.getSystem()
-              + "\" version \""
-              + found.getVersion()
-              + "\" in the ValueSet expansion is different to the one in the value (\""
-              + version
-              + "\")";
-      st.messages.add(msg);
-      op.add(TxIssue.error(IssueType.NOTFOUND, addToPath(path, "version"), null, msg, "vs-invalid"));
-      return false;
-    }
-    CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
-    if (cs == null) {
-      if (!params.membershipOnly) {
+    /**
+     * The asked system's code system at version {@code v}; null when the server has none, which the answer says
+     * unless only membership is asked (the membership is then unknown, not false).
+     */
+    private CodeSystemIndex knownCodeSystem(String v) {
+      CodeSystemIndex cs = ctx.findCodeSystem(system, v, true);
+      if (cs == null && !params.membershipOnly) {
         reportUnknownSystem(path, system, v, op, st);
-        return null;
+      }
+      return cs;
+    }
+
+    /** Whether an exclude of the compose (with the value sets it names) removes the code. */
+    private boolean isExcluded() {
+      for (ConceptSetComponent cc : valueSet.getCompose().getExclude()) {
+        boolean excluded;
+        if (!cc.hasSystem()) {
+          excluded = true;
+        } else {
+          CodeSystemIndex cs = ctx.findCodeSystem(cc.getSystem(), cc.getVersion(), true);
+          excluded =
+              cs != null && cs.url().equals(system) && checkConceptSet(path, false, cs, cc, code, displays, op, st);
+        }
+        for (CanonicalType u : cc.getValueSet()) {
+          ValueSetChecker checker = others.get(ctx.pinValueSet(u.getValue()));
+          if (checker != null) {
+            excluded = excluded && Boolean.TRUE.equals(checker.checkFor(this));
+          }
+        }
+        if (excluded) {
+          return true;
+        }
       }
       return false;
     }
-    pc.defLang = cs.language() == null ? new Language("en") : cs.language();
-    checkStatus(op, cs);
-    pc.ver = cs.version();
-    pc.contentMode = cs.content().toCode();
-    IndexedConcept c = cs.concept(code).orElse(null);
-    if (c == null) {
-      if (!params.membershipOnly) {
-        op.add(unknownCodeIssue(path, code, cs));
+
+    private Boolean checkInExpansion() {
+      ValueSet.ValueSetExpansionContainsComponent found =
+          findContains(valueSet.getExpansion().getContains(), system, code);
+      if (found == null) {
+        return false;
       }
-      return false;
-    }
-    if (!params.abstractOk && c.isAbstract()) {
-      if (!params.membershipOnly) {
-        op.add(abstractIssue(path, cs, code));
+      String v;
+      if (!found.hasVersion() && TxContext.isEmpty(version)) {
+        v = null;
+      } else if (!found.hasVersion()) {
+        v = version;
+      } else if (TxContext.isEmpty(version) || version.equals(found.getVersion())) {
+        v = found.getVersion();
+      } else {
+        String msg =
+            "The code system \""
+                + found.getSystem()
+                + "\" version \""
+                + found.getVersion()
+                + "\" in the ValueSet expansion is different to the one in the value (\""
+                + version
+                + "\")";
+        st.messages.add(msg);
+        op.add(TxIssue.error(IssueType.NOTFOUND, addToPath(path, "version"), null, msg, "vs-invalid"));
+        return false;
       }
-      return false;
+      CodeSystemIndex cs = knownCodeSystem(v);
+      if (cs == null) {
+        return params.membershipOnly ? Boolean.FALSE : null;
+      }
+      pc.defLang = cs.language() == null ? new Language("en") : cs.language();
+      checkStatus(op, cs);
+      pc.ver = cs.version();
+      pc.contentMode = cs.content().toCode();
+      IndexedConcept c = cs.concept(code).orElse(null);
+      if (c == null) {
+        if (!params.membershipOnly) {
+          op.add(unknownCodeIssue(path, code, cs));
+        }
+        return false;
+      }
+      if (!params.abstractOk && c.isAbstract()) {
+        if (!params.membershipOnly) {
+          op.add(abstractIssue(path, cs, code));
+        }
+        return false;
+      }
+      st.noteConcept(path, code, c);
+      c.addDesignations(displays, cs.language());
+      return true;
     }
-    st.noteConcept(path, code, c);
-    c.addDesignations(displays, cs.language());
-    return true;
+  }
+
+  /** Whether this value set holds what another value set's probe asks (an import in a compose). */
+  private Boolean checkFor(Probe asked) {
+    return new Probe(asked).check();
   }
 
   private static ValueSet.ValueSetExpansionContainsComponent findContains(
@@ -818,7 +837,7 @@ final class ValueSetChecker {
   private void checkCoding(
       ValidateCodeAnswer st, String issuePath, String path, int i, Coding c, Mode mode, Designations list) {
     PerCoding pc = new PerCoding();
-    Boolean v = check(path, c.getSystem(), c.getVersion(), c.getCode(), list, st, pc, st.op, c.getDisplay());
+    Boolean v = new Probe(path, c, list, st, pc).check();
     if (Boolean.FALSE.equals(v)) {
       st.cause = "code-invalid";
     }
