@@ -33,10 +33,11 @@ import org.springframework.stereotype.Component;
  * Warms the HTTP path of {@code $validate} (Tomcat, the filters, HAPI's request binding and response
  * encoding), so the first client request is not the one that pays for it. The validation warm-up has run
  * in-process by then; here each valid example visit is posted once by one of two clients (every fourth answered in
- * XML), then on for a third of the validation warm-up's budget. With {@code psychcode.validation.warm-up: blocking} that happens before the public port
- * opens, on a private loopback connector that exists only for this warm-up; with {@code background}, right after
- * the validation warm-up on the {@link WarmUps} thread, over the server's own port on the loopback address, and
- * readiness ({@code /actuator/health/readiness}, contributor {@code httpWarmUp}) waits for it.
+ * XML), then on for a third of the validation warm-up's budget. With {@code psychcode.validation.warm-up:
+ * blocking} that happens before the public port opens, on a private loopback connector that exists only for this
+ * warm-up; with {@code background}, right after the validation warm-up on the {@link WarmUps} thread, over the
+ * server's own port on the loopback address, and readiness ({@code /actuator/health/readiness}, contributor
+ * {@code httpWarmUp}) waits for it.
  */
 @Component("httpWarmUpHealthIndicator")
 class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent>, Ordered {
