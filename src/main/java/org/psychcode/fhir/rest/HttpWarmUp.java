@@ -32,18 +32,17 @@ import org.springframework.stereotype.Component;
 /**
  * Warms the HTTP path of {@code $validate} (Tomcat, the filters, HAPI's request binding and response
  * encoding), so the first client request is not the one that pays for it. The validation warm-up has run
- * in-process by then; here the example visits are posted, in JSON and XML, by two clients, for a third of the
- * validation warm-up's time (at least half a second) and at least {@value #MIN_REQUESTS} requests, never beyond
- * three times that time. With {@code psychcode.validation.warm-up: blocking} that happens before the public port
- * opens, on a private loopback connector that exists only for this warm-up; with {@code background}, right after
- * the validation warm-up on the {@link WarmUps} thread, over the server's own port on the loopback address, and
- * readiness ({@code /actuator/health/readiness}, contributor {@code httpWarmUp}) waits for it.
+ * in-process by then; here each valid example visit is posted once by one of two clients (every fourth answered in
+ * XML), then on for a third of the validation warm-up's budget. With {@code psychcode.validation.warm-up:
+ * blocking} that happens before the public port opens, on a private loopback connector that exists only for this
+ * warm-up; with {@code background}, right after the validation warm-up on the {@link WarmUps} thread, over the
+ * server's own port on the loopback address, and readiness ({@code /actuator/health/readiness}, contributor
+ * {@code httpWarmUp}) waits for it.
  */
 @Component("httpWarmUpHealthIndicator")
 class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent>, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(HttpWarmUp.class);
-  private static final int MIN_REQUESTS = 40;
 
   private final ApplicationContext context;
   private final ValidationProperties properties;
@@ -126,12 +125,10 @@ class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener
       String base = "http://127.0.0.1:" + port + "/fhir";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       List<String> examples = ConformanceResources.texts("examples/valid-*.json");
-      long budget = Math.max(500, properties.warmUpMillis() / 3) * 1_000_000L;
-      long deadline = start + budget;
-      long hardDeadline = start + 3 * budget;
+      long deadline = start + properties.warmUpMillis() / 3 * 1_000_000L;
       List<CompletableFuture<Void>> clients = new ArrayList<>();
       for (int c = 0; c < 2; c++) {
-        clients.add(CompletableFuture.runAsync(() -> post(client, base, examples, requests, deadline, hardDeadline)));
+        clients.add(CompletableFuture.runAsync(() -> post(client, base, examples, requests, deadline)));
       }
       clients.forEach(CompletableFuture::join);
       log.info("HTTP path warm: {} loopback requests in {} ms", requests.get(), (System.nanoTime() - start) / 1_000_000);
@@ -140,11 +137,9 @@ class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener
     }
   }
 
-  /** Posts example visits until the budget is spent and {@value #MIN_REQUESTS} have been answered, or the hard deadline. */
-  private static void post(HttpClient client, String base, List<String> examples, AtomicInteger requests, long deadline, long hardDeadline) {
-    while (!examples.isEmpty()
-        && (System.nanoTime() < deadline || requests.get() < MIN_REQUESTS)
-        && System.nanoTime() < hardDeadline) {
+  /** Posts example visits until each has been posted once and the budget is spent. */
+  private static void post(HttpClient client, String base, List<String> examples, AtomicInteger requests, long deadline) {
+    while (!examples.isEmpty() && (requests.get() < examples.size() || System.nanoTime() < deadline)) {
       int n = requests.getAndIncrement();
       boolean xml = n % 4 == 3;
       HttpRequest request =

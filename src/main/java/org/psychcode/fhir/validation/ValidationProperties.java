@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param warmUp {@code background} (the port opens at once, {@code /actuator/health/readiness} reports ready
  *     once the validator is warm, and a {@code $validate} that comes earlier waits for the validator),
  *     {@code blocking} (the port opens once the validator is warm) or {@code off}
- * @param warmUpMillis how long the warm-up validates example visits so the JIT has compiled the hot path
+ * @param warmUpMillis how long the warm-up goes on validating example visits, after validating each once, so the JIT
+ *     compiles the hot path before readiness (0: one pass only)
  * @param idleWarmUpMillis once the server is ready, for how long the example visits go on being validated
  *     while no client request has come for a while, so the JIT finishes compiling the validator (0: not at all)
  * @param maxBundleEntries the most entries a posted Bundle may hold
@@ -20,7 +21,7 @@ public record ValidationProperties(
 
   public ValidationProperties {
     warmUp = warmUp == null || warmUp.isBlank() ? "background" : warmUp.trim().toLowerCase(java.util.Locale.ROOT);
-    warmUpMillis = warmUpMillis == null ? 1000 : warmUpMillis;
+    warmUpMillis = warmUpMillis == null ? 0 : Math.max(0, warmUpMillis);
     idleWarmUpMillis = idleWarmUpMillis == null ? 30_000 : Math.max(0, idleWarmUpMillis);
     maxBundleEntries = maxBundleEntries == null ? 5000 : maxBundleEntries;
     validatorPool = validatorPool == null || validatorPool <= 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : validatorPool;

@@ -34,7 +34,6 @@ import org.springframework.core.annotation.Order;
 final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent>, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(ValidationWarmUp.class);
-  private static final int MIN_ROUNDS = 60;
 
   private final FhirContext ctx;
   private final VisitValidator validator;
@@ -102,12 +101,11 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
       List<String> examples = ConformanceResources.texts("examples/*.json");
       long ready = System.nanoTime();
       long deadline = ready + properties.warmUpMillis() * 1_000_000L;
-      long hardDeadline = ready + 3L * properties.warmUpMillis() * 1_000_000L;
       int threads = Math.max(1, Math.min(properties.validatorPool(), Runtime.getRuntime().availableProcessors()));
       AtomicInteger rounds = new AtomicInteger();
       List<CompletableFuture<Void>> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        workers.add(CompletableFuture.runAsync(() -> warmLoop(examples, deadline, hardDeadline, rounds)));
+        workers.add(CompletableFuture.runAsync(() -> warmLoop(examples, deadline, rounds)));
       }
       workers.forEach(CompletableFuture::join);
       log.info(
@@ -123,13 +121,13 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
   }
 
   /**
-   * Validates until the time budget is spent and at least {@value #MIN_ROUNDS} validations have run (a busy
-   * machine gets through fewer in the same time), but never beyond three times the budget.
+   * Validates every example once (what a first request would pay for: the definitions it reads, the classes it
+   * loads, every fifth in XML), then on until the time budget ({@code warm-up-millis}) is spent.
    */
-  private void warmLoop(List<String> examples, long deadline, long hardDeadline, AtomicInteger rounds) {
+  private void warmLoop(List<String> examples, long deadline, AtomicInteger rounds) {
     IParser json = ctx.newJsonParser();
     IParser xml = ctx.newXmlParser();
-    while (!examples.isEmpty() && (System.nanoTime() < deadline || rounds.get() < MIN_ROUNDS) && System.nanoTime() < hardDeadline) {
+    while (!examples.isEmpty() && (rounds.get() < examples.size() || System.nanoTime() < deadline)) {
       validateOnce(examples, rounds.getAndIncrement(), json, xml);
     }
   }
@@ -157,7 +155,7 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
           int rounds = 0;
           try {
             while (!examples.isEmpty() && warmUps.stepAside(deadline)) {
-              validateOnce(examples, MIN_ROUNDS + rounds++, json, xml);
+              validateOnce(examples, examples.size() + rounds++, json, xml);
             }
             log.info("Validation idle warm-up: {} example validations in {} ms", rounds, (System.nanoTime() - start) / 1_000_000);
           } catch (RuntimeException e) {
