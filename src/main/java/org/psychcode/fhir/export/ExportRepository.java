@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
@@ -22,8 +21,8 @@ import org.springframework.stereotype.Repository;
  * The SQL of bulk export: the jobs and their files ({@code V21__bulk_export.sql}), and the one place the store's tables
  * are read as a snapshot. A type's snapshot at a job's transaction time T is, for each resource, its version as of T:
  * the current version when the resource has not changed since T (one range scan of {@code resource} in key order), and
- * for the few changed since, the latest version written at or before T. Rows are read a few hundred at a time, never
- * all at once (see {@link #cursor}).
+ * for the few changed since, the latest version written at or before T. Rows are read from a cursor, a few hundred at a
+ * time (H2 in lazy mode, PostgreSQL inside a transaction), never all at once.
  */
 @Repository
 class ExportRepository {
@@ -251,7 +250,7 @@ class ExportRepository {
     Sql later = where(new Sql().add("SELECT r.res_pk FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk"), job, type, deleted, false, null, null, compartment);
     List<Long> changed = new ArrayList<>(jdbc.queryForList(later.text.toString(), Long.class, later.args.toArray()));
     changed.sort(null);
-    Sql current = where(new Sql().add("SELECT r.res_pk FROM resource r"), job, type, deleted, true, null, null, compartment);
+    Sql current = where(new Sql().add("SELECT r.res_pk FROM resource r"), job, type, deleted, true, null, null, compartment).add(" ORDER BY r.res_pk");
     int[] next = {0};
     cursor(
         current,
@@ -272,9 +271,9 @@ class ExportRepository {
     for (boolean current : new boolean[] {true, false}) {
       Sql sql =
           where(
-              new Sql().add("SELECT r.res_pk, v.content FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk" + (current ? " AND v.version = r.version" : "")),
+              new Sql().add("SELECT v.content FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk" + (current ? " AND v.version = r.version" : "")),
               job, file.type(), false, current, file.firstPk(), file.lastPk(), compartment);
-      cursor(sql, rs -> each.accept(rs.getString(2)));
+      cursor(sql, rs -> each.accept(rs.getString(1)));
     }
   }
 
@@ -304,51 +303,26 @@ class ExportRepository {
     return jdbc.queryForList("SELECT patient_id FROM export_patient WHERE job_id = ?", String.class, jobId);
   }
 
-  /**
-   * Runs a query whose first column is {@code r.res_pk} and hands on its rows in key order without holding them all.
-   * PostgreSQL reads them from one cursor with a fetch size. H2 reads them a page of {@link #FETCH} rows at a time
-   * (each page one short query after the last key read): a lazy H2 cursor held open through a long download fails
-   * with "Chunk … not found" when H2's background writer moves the chunks under it (h2database issue 4012). Pages see
-   * the same rows as one cursor would: every query of an export asks for the resources as they stood at its
-   * transaction time, which later writes do not change.
-   */
-  private void cursor(Sql sql, RowCallbackHandler each) {
-    if (!h2) {
+  /** Runs a query from a cursor: H2 in lazy mode (rows made as they are read), PostgreSQL with a fetch size. */
+  private void cursor(Sql sql, org.springframework.jdbc.core.RowCallbackHandler each) {
+    if (h2) {
+      jdbc.execute("SET LAZY_QUERY_EXECUTION TRUE");
+    }
+    try {
       jdbc.query(
           con -> {
-            PreparedStatement ps =
-                con.prepareStatement(sql.text + " ORDER BY r.res_pk", ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            PreparedStatement ps = con.prepareStatement(sql.text.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(FETCH);
-            setArgs(ps, sql.args);
+            for (int i = 0; i < sql.args.size(); i++) {
+              ps.setObject(i + 1, sql.args.get(i));
+            }
             return ps;
           },
           each);
-      return;
-    }
-    long[] after = {Long.MIN_VALUE};
-    int[] read = new int[1];
-    do {
-      read[0] = 0;
-      List<Object> args = new ArrayList<>(sql.args);
-      args.add(after[0]);
-      jdbc.query(
-          con -> {
-            PreparedStatement ps =
-                con.prepareStatement(sql.text + " AND r.res_pk > ? ORDER BY r.res_pk FETCH FIRST " + FETCH + " ROWS ONLY");
-            setArgs(ps, args);
-            return ps;
-          },
-          rs -> {
-            after[0] = rs.getLong(1);
-            read[0]++;
-            each.processRow(rs);
-          });
-    } while (read[0] == FETCH);
-  }
-
-  private static void setArgs(PreparedStatement ps, List<Object> args) throws SQLException {
-    for (int i = 0; i < args.size(); i++) {
-      ps.setObject(i + 1, args.get(i));
+    } finally {
+      if (h2) {
+        jdbc.execute("SET LAZY_QUERY_EXECUTION FALSE");
+      }
     }
   }
 
