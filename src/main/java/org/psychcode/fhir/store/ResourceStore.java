@@ -490,7 +490,7 @@ public class ResourceStore {
     batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, encode(resource)));
     batch.indexes.add(new WriteBatch.Index(pk, type.name(), rows));
     batch.written.add(new StoreWrite(Interaction.CREATE, type.name(), id, 1, now, resource, patients, request));
-    batch.latest.put(type.name() + "/" + id, resource);
+    batch.wrote(type.name(), id, resource);
     return new Written(Written.Kind.CREATED, type.name(), id, 1, now, resource, outcome);
   }
 
@@ -546,7 +546,7 @@ public class ResourceStore {
     batch.cleared.add(current.pk());
     batch.indexes.add(new WriteBatch.Index(current.pk(), type.name(), rows));
     batch.written.add(new StoreWrite(Interaction.UPDATE, type.name(), id, version, now, resource, patients, request));
-    batch.latest.put(type.name() + "/" + id, resource);
+    batch.wrote(type.name(), id, resource);
     return new Written(current.deleted() ? Written.Kind.CREATED : Written.Kind.UPDATED, type.name(), id, version, now, resource, outcome);
   }
 
@@ -582,7 +582,7 @@ public class ResourceStore {
     batch.versions.add(new WriteBatch.Version(current.pk(), version, type.name(), id, "DELETE", now, null));
     batch.cleared.add(current.pk());
     batch.written.add(new StoreWrite(Interaction.DELETE, type.name(), id, version, now, old, patients, request));
-    batch.latest.put(type.name() + "/" + id, null);
+    batch.wrote(type.name(), id, null);
     return new Written(Written.Kind.DELETED, type.name(), id, version, now, null, null);
   }
 

@@ -39,9 +39,8 @@ class StoreReferenceLookup implements StoredResources {
     }
     String type = m.group(1);
     WriteBatch batch = WriteBatch.current();
-    String key = type + "/" + m.group(2);
-    if (batch != null && batch.latest.containsKey(key)) {
-      return Optional.ofNullable((Resource) batch.latest.get(key));
+    if (batch != null && batch.hasWritten(type, m.group(2))) {
+      return Optional.ofNullable((Resource) batch.latest(type, m.group(2)));
     }
     return resources.read(type, m.group(2))
         .filter(v -> !v.deleted())

@@ -31,11 +31,26 @@ final class WriteBatch {
   final List<Index> indexes = new ArrayList<>();
   final List<StoreWrite> written = new ArrayList<>();
   /** {@code Type/id} to the resource as stored by this transaction, or to null when it deleted it; kept across flushes. */
-  final Map<String, IBaseResource> latest = new HashMap<>();
+  private final Map<String, IBaseResource> latest = new HashMap<>();
 
   /** The batch of the current thread's database transaction, if it wrote anything. */
   static WriteBatch current() {
     return (WriteBatch) TransactionSynchronizationManager.getResource(WriteBatch.class);
+  }
+
+  /** Notes what this transaction stored under {@code type/id}: the resource, or null for a deletion. */
+  void wrote(String type, String id, IBaseResource resource) {
+    latest.put(type + "/" + id, resource);
+  }
+
+  /** Whether this transaction stored or deleted {@code type/id}. */
+  boolean hasWritten(String type, String id) {
+    return latest.containsKey(type + "/" + id);
+  }
+
+  /** What this transaction last stored under {@code type/id}; null when it deleted it (or wrote nothing there). */
+  IBaseResource latest(String type, String id) {
+    return latest.get(type + "/" + id);
   }
 
   boolean isEmpty() {
