@@ -33,8 +33,14 @@ final class AuditEvents {
 
   private AuditEvents() {}
 
-  /** A create, update or delete of {@code type/id}, in the compartments of {@code patients}. */
-  static AuditEvent write(Interaction interaction, String type, String id, Set<String> patients, Requestor who) {
+  /**
+   * Creates, updates or deletes of the resources {@code written} ({@code Type/id}, in the order written) made by one
+   * request in one database transaction, in the compartments of {@code patients}: a data entity for each. BALP's
+   * Create, Update and Delete profiles (and their Patient variants) allow one data entity, so the event claims its
+   * profile only when it names one resource; naming several (a transaction Bundle, {@code Claim/$submit}), it has the
+   * same shape without the profile.
+   */
+  static AuditEvent write(Interaction interaction, Set<String> written, Set<String> patients, Requestor who) {
     String profile = switch (interaction) {
       case UPDATE -> "Update";
       case DELETE -> "Delete";
@@ -45,9 +51,10 @@ final class AuditEvents {
       case DELETE -> AuditEventAction.D;
       default -> AuditEventAction.C;
     };
-    AuditEvent e = common((patients.isEmpty() ? "" : "Patient") + profile, profile.toLowerCase(), action, who, false);
+    String claimed = written.size() == 1 ? (patients.isEmpty() ? "" : "Patient") + profile : null;
+    AuditEvent e = common(claimed, profile.toLowerCase(), action, who, false);
     user(e, who, interaction == Interaction.DELETE ? "CST" : "AUT", interaction == Interaction.DELETE ? "custodian" : "author");
-    data(e, type + "/" + id);
+    written.forEach(w -> data(e, w));
     patients.forEach(p -> patient(e, p));
     return e;
   }

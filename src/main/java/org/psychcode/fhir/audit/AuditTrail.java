@@ -2,8 +2,10 @@ package org.psychcode.fhir.audit;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,9 +25,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The audit trail of the stored data, whether security is on or off: an AuditEvent ({@link AuditEvents}) for every
- * create, update and delete, written by the store in the same database transaction as the write (a write that rolls
- * back leaves no event, an event that cannot be written rolls the write back), and for every read, vread, history and
+ * The audit trail of the stored data, whether security is on or off: an AuditEvent ({@link AuditEvents}) for the
+ * creates, updates and deletes of each database transaction (one per kind of write, naming each resource written),
+ * written by the store in the same database transaction as the writes (a write that rolls back leaves no event, an
+ * event that cannot be written rolls the write back), and for every read, vread, history and
  * search, written by one background writer in batches right after the answer, so a read costs no commit. The writer
  * drains its queue before the server stops; a full queue (10,000 events) makes readers wait rather than lose events.
  * AuditEvents are a stored type ({@code psychcode.store.types.AuditEvent}, immutable): read and searched like any
@@ -47,13 +50,32 @@ class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycl
     this.stores = stores;
   }
 
+  /**
+   * One event per kind of write (create, update, delete) the database transaction made, naming every resource it
+   * wrote that way and every patient whose compartment they are in: a single create is one event, and so is a
+   * transaction Bundle of a visit's six creates or a {@code Claim/$submit}. Written just before the commit, in the same
+   * transaction.
+   */
   @Override
-  public void written(StoreWrite write, JdbcTemplate sameTransaction) {
-    if (TYPE.equals(write.type())) {
-      return;
+  public void committing(List<StoreWrite> writes, JdbcTemplate sameTransaction) {
+    record Kind(Interaction interaction, RequestDetails request) {}
+    Map<Kind, List<StoreWrite>> byKind = new LinkedHashMap<>();
+    for (StoreWrite w : writes) {
+      if (!TYPE.equals(w.type())) {
+        byKind.computeIfAbsent(new Kind(w.interaction(), w.request()), k -> new ArrayList<>()).add(w);
+      }
     }
-    Requestor who = Requestor.of(write.request());
-    stores.getObject().record(TYPE, AuditEvents.write(write.interaction(), write.type(), write.id(), write.patients(), who));
+    ResourceStore store = stores.getObject();
+    byKind.forEach(
+        (kind, same) -> {
+          Set<String> written = new LinkedHashSet<>();
+          Set<String> patients = new LinkedHashSet<>();
+          for (StoreWrite w : same) {
+            written.add(w.type() + "/" + w.id());
+            patients.addAll(w.patients());
+          }
+          store.record(TYPE, AuditEvents.write(kind.interaction(), written, patients, Requestor.of(kind.request())));
+        });
   }
 
   @Override

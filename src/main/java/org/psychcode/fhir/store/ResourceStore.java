@@ -698,7 +698,7 @@ public class ResourceStore {
           new TransactionSynchronization() {
             @Override
             public void beforeCommit(boolean readOnly) {
-              ResourceStore.this.flush();
+              ResourceStore.this.flushBeforeCommit();
             }
 
             @Override
@@ -729,9 +729,25 @@ public class ResourceStore {
       indexes.delete(batch.cleared);
       indexes.insert(batch.indexes);
       batch.clear();
+      batch.sent.addAll(written);
       for (StoreWrite w : written) {
         writeListeners.forEach(l -> l.written(w, jdbc));
       }
+    }
+  }
+
+  /**
+   * The last flush of a transaction: what is left, then the write listeners told of the transaction's writes as a
+   * whole ({@link StoreWriteListener#committing}), then what they wrote.
+   */
+  private void flushBeforeCommit() {
+    flush();
+    WriteBatch batch = WriteBatch.current();
+    if (batch != null && !batch.sent.isEmpty()) {
+      List<StoreWrite> all = List.copyOf(batch.sent);
+      batch.sent.clear();
+      writeListeners.forEach(l -> l.committing(all, jdbc));
+      flush();
     }
   }
 

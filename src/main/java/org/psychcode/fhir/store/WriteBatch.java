@@ -30,6 +30,8 @@ final class WriteBatch {
   final List<Long> cleared = new ArrayList<>();
   final List<Index> indexes = new ArrayList<>();
   final List<StoreWrite> written = new ArrayList<>();
+  /** Every write of the transaction whose rows were sent, in order: what {@link StoreWriteListener#committing} is told. */
+  final List<StoreWrite> sent = new ArrayList<>();
   /** {@code Type/id} to the resource as stored by this transaction, or to null when it deleted it; kept across flushes. */
   private final Map<String, IBaseResource> latest = new HashMap<>();
 

@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -315,6 +316,66 @@ abstract class StoreContractTests extends StoreTestBase {
     assertThat(second.getEntry().get(0).getResponse().getStatus()).isEqualTo("200 OK");
     assertThat(second.getEntry().get(0).getResponse().getLocation()).startsWith("Patient/" + patientId);
     assertThat(search("Claim?patient=" + patientId + "&_summary=count").getTotal()).isEqualTo(2);
+  }
+
+  /**
+   * A transaction is audited as one AuditEvent per kind of write, naming every resource it wrote that way (and each
+   * patient), found by each of them; an event naming one resource keeps its BALP profile, and a batch's entries, each
+   * its own database transaction, have one event each.
+   */
+  @Test
+  void aTransactionIsAuditedAsOneEventPerKindOfWriteNamingEveryResourceItWrote() throws Exception {
+    Bundle visit = parse(Bundle.class, send("POST", "", json(visit("valid-individual", "MRN-" + unique()))));
+    List<String> created = visit.getEntry().stream().map(e -> new IdType(e.getResponse().getLocation()).toUnqualifiedVersionless().getValue()).toList();
+    assertThat(created).hasSize(6);
+    String patient = created.get(0);
+    AuditEvent create = onlyAuditEvent(patient, "C");
+    assertThat(create.getSubtypeFirstRep().getCode()).isEqualTo("create");
+    assertThat(create.getMeta().getProfile()).isEmpty();
+    assertThat(create.getEntity()).filteredOn(x -> "2".equals(x.getType().getCode())).extracting(x -> x.getWhat().getReference())
+        .containsExactlyInAnyOrderElementsOf(created);
+    assertThat(create.getEntity()).filteredOn(x -> "1".equals(x.getType().getCode())).extracting(x -> x.getWhat().getReference())
+        .containsExactly(patient);
+    for (String each : created) {
+      assertThat(onlyAuditEvent(each, "C").getIdElement().getIdPart()).isEqualTo(create.getIdElement().getIdPart());
+    }
+
+    Patient changed = parse(Patient.class, send("GET", "/" + patient, null));
+    changed.getNameFirstRep().setFamily("Rivera-Lopez");
+    String claim = created.get(5);
+    Bundle mixed = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    mixed.addEntry().setResource(changed).getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(patient);
+    mixed.addEntry().getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(claim);
+    mixed.addEntry().setResource(patient("MRN-" + unique())).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    Bundle answer = parse(Bundle.class, send("POST", "", json(mixed)));
+    String another = new IdType(answer.getEntry().get(2).getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+    AuditEvent update = onlyAuditEvent(patient, "U");
+    AuditEvent delete = onlyAuditEvent(claim, "D");
+    AuditEvent single = onlyAuditEvent(another, "C");
+    assertThat(List.of(update, delete, single)).extracting(e -> e.getMeta().getProfile().get(0).getValue())
+        .containsExactly(
+            "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientUpdate",
+            "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientDelete",
+            "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientCreate");
+    assertThat(List.of(update, delete, single)).allSatisfy(e -> assertThat(e.getEntity()).filteredOn(x -> "2".equals(x.getType().getCode())).hasSize(1));
+
+    Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+    batch.addEntry().setResource(patient("MRN-" + unique())).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    batch.addEntry().setResource(patient("MRN-" + unique())).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+    Bundle batched = parse(Bundle.class, send("POST", "", json(batch)));
+    List<String> ids = new ArrayList<>();
+    for (BundleEntryComponent e : batched.getEntry()) {
+      String p = new IdType(e.getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+      ids.add(onlyAuditEvent(p, "C").getIdElement().getIdPart());
+    }
+    assertThat(ids).doesNotHaveDuplicates().hasSize(2);
+  }
+
+  /** The one AuditEvent of this action that names {@code reference}. */
+  private AuditEvent onlyAuditEvent(String reference, String action) throws Exception {
+    Bundle found = search("AuditEvent?entity=" + reference + "&action=" + action);
+    assertThat(found.getEntry()).as(reference + " " + action).hasSize(1);
+    return (AuditEvent) found.getEntryFirstRep().getResource();
   }
 
   @Test
