@@ -114,15 +114,24 @@ class SearchRepository {
     sql.args.add(search.type().name());
     for (Clause c : search.clauses()) {
       sql.where.append(" AND ");
-      clause(sql, "r", c);
+      clause(sql, "r", search.type().name(), c);
     }
     return sql;
   }
 
-  private void clause(Sql sql, String r, Clause clause) {
+  /**
+   * One clause. {@code _id} as a row-value {@code (res_type, res_id) IN ((?, ?), ...)}: H2 answers that from the unique
+   * index {@code (res_type, res_id)}, where {@code res_id IN (...)}, not that index's first column, read every resource
+   * of the type.
+   */
+  private void clause(Sql sql, String r, String type, Clause clause) {
     if (clause instanceof SearchRequest.IdClause id) {
-      sql.where.append(r).append(".res_id IN (").append(placeholders(id.ids().size())).append(")");
-      sql.args.addAll(id.ids());
+      sql.where.append("(").append(r).append(".res_type, ").append(r).append(".res_id) IN (")
+          .append(String.join(", ", java.util.Collections.nCopies(id.ids().size(), "(?, ?)"))).append(")");
+      id.ids().forEach(i -> {
+        sql.args.add(type);
+        sql.args.add(i);
+      });
     } else if (clause instanceof SearchRequest.LastUpdatedClause lu) {
       sql.where.append("(");
       for (int i = 0; i < lu.values().size(); i++) {
