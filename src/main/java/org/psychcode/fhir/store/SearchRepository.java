@@ -83,6 +83,24 @@ class SearchRepository {
     return named.query(q.toString(), args, (rs, n) -> new String[] {rs.getString(1), rs.getString(2)});
   }
 
+  /**
+   * The Patient references of these resources through search parameters, from the reference index: {@code [param,
+   * patient id]} by {@code res_pk}.
+   */
+  Map<Long, List<String[]>> patientReferences(Collection<Long> pks) {
+    Map<Long, List<String[]>> out = new java.util.HashMap<>();
+    if (pks.isEmpty()) {
+      return out;
+    }
+    named.query(
+        "SELECT res_pk, param, target_id FROM sp_reference WHERE res_pk IN (:pks) AND target_type = 'Patient' AND param IS NOT NULL",
+        Map.of("pks", pks),
+        (java.sql.ResultSet rs) -> {
+          out.computeIfAbsent(rs.getLong(1), pk -> new ArrayList<>()).add(new String[] {rs.getString(2), rs.getString(3)});
+        });
+    return out;
+  }
+
   /** The current resources that reference one of these ids of {@code type} through {@code include}. */
   List<StoredVersion> revIncluded(String type, Collection<String> ids, Include include) {
     if (ids.isEmpty()) {
