@@ -145,7 +145,8 @@ public class StoredResourceProvider implements IResourceProvider {
 
   @Search(allowUnknownParams = true)
   public IBundleProvider search(RequestDetails request) {
-    ResourceStore.SearchPage page = store.search(name(), request.getParameters(), request);
+    // compact JSON of whole resources: StoredJsonAnswers writes the stored JSON of the stand-ins the search returns
+    ResourceStore.SearchPage page = store.search(name(), request.getParameters(), request, StoredJsonAnswers.applies(request));
     List<IBaseResource> all = new ArrayList<>(page.matches());
     for (IBaseResource included : page.included()) {
       if (included instanceof org.hl7.fhir.instance.model.api.IAnyResource any) {

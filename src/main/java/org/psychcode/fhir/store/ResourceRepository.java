@@ -69,9 +69,7 @@ public class ResourceRepository {
       return List.of();
     }
     return named.queryForList(
-        "SELECT res_id FROM resource WHERE res_type = :type AND res_id IN (:ids) AND deleted = FALSE",
-        Map.of("type", type, "ids", ids),
-        String.class);
+        "SELECT res_id FROM resource WHERE (res_type, res_id) IN (:keys) AND deleted = FALSE", Map.of("keys", keys(type, ids)), String.class);
   }
 
   /** New resource rows, one batch; a resource of that type and id already there raises DuplicateKeyException. */
@@ -146,9 +144,21 @@ public class ResourceRepository {
     return named.query(
         "SELECT " + VERSION_COLUMNS
             + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = r.version"
-            + " WHERE r.res_type = :type AND r.res_id IN (:ids) AND r.deleted = FALSE ORDER BY r.res_pk",
-        Map.of("type", type, "ids", ids),
+            + " WHERE (r.res_type, r.res_id) IN (:keys) AND r.deleted = FALSE ORDER BY r.res_pk",
+        Map.of("keys", keys(type, ids)),
         VERSION);
+  }
+
+  /**
+   * {@code (type, id)} pairs for a row-value {@code (res_type, res_id) IN (...)}, which H2 answers from the unique
+   * index {@code (res_type, res_id)}, one lookup per pair. H2 uses an {@code IN} list only on an index's first column,
+   * so {@code res_type = ? AND res_id IN (...)} had it read every resource of the type (100,001 rows for 10 Encounters
+   * at 100,000 visits); PostgreSQL plans both forms on that index.
+   */
+  private static List<Object[]> keys(String type, Collection<String> ids) {
+    List<Object[]> keys = new ArrayList<>(ids.size());
+    ids.forEach(id -> keys.add(new Object[] {type, id}));
+    return keys;
   }
 
   /** Versions of one resource, newest first. */

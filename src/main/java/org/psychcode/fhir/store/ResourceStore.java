@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IAnyResource;
@@ -249,6 +250,17 @@ public class ResourceStore {
   public record SearchPage(List<IBaseResource> matches, List<IBaseResource> included, Integer total, int offset, int count) {}
 
   public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request) {
+    return search(typeName, parameters, request, false);
+  }
+
+  /**
+   * A search whose resources are, with {@code asStored}, stand-ins for their stored JSON rather than parsed: each an
+   * empty resource of its type with its id and version, its stored JSON in {@link #storedJson} and its Patient
+   * compartments (from the reference index, for the access checks and the audit trail) known to {@link #patients}.
+   * For an answer that writes the stored JSON as it is, when nothing needs the parsed resource; {@link #parsed} turns a
+   * stand-in into its resource.
+   */
+  public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request, boolean asStored) {
     checkType(Interaction.SEARCH, typeName, request);
     StoredType type = type(typeName);
     StoreAccess access = new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request);
@@ -267,9 +279,10 @@ public class ResourceStore {
               }
               Integer total =
                   !more ? Integer.valueOf(search.offset() + rows.size()) : search.totalWanted() ? Integer.valueOf(searches.count(search)) : null;
-              List<IBaseResource> matches = new ArrayList<>(rows.size());
-              rows.forEach(r -> matches.add(parse(r)));
-              return new SearchPage(matches, includes(search, rows), total, search.offset(), search.count());
+              List<StoredVersion> included = includes(search, rows);
+              Function<StoredVersion, IBaseResource> resource = asStored ? standIns(rows, included) : this::parse;
+              return new SearchPage(
+                  rows.stream().map(resource).toList(), included.stream().map(resource).toList(), total, search.offset(), search.count());
             });
     // what _include and _revinclude add passes the access check as a read of its own
     page.included().forEach(r -> checkReturned(Interaction.READ, r, request));
@@ -303,13 +316,13 @@ public class ResourceStore {
     }
   }
 
-  private List<IBaseResource> includes(SearchRequest search, List<StoredVersion> rows) {
+  private List<StoredVersion> includes(SearchRequest search, List<StoredVersion> rows) {
     if (rows.isEmpty() || (search.includes().isEmpty() && search.revIncludes().isEmpty())) {
       return List.of();
     }
     Set<String> seen = new LinkedHashSet<>();
     rows.forEach(r -> seen.add(r.type() + "/" + r.id()));
-    List<IBaseResource> out = new ArrayList<>();
+    List<StoredVersion> out = new ArrayList<>();
     List<Long> pks = rows.stream().map(StoredVersion::pk).toList();
     for (SearchRequest.Include include : search.includes()) {
       Map<String, List<String>> byType = new LinkedHashMap<>();
@@ -318,17 +331,59 @@ public class ResourceStore {
           byType.computeIfAbsent(target[0], t -> new ArrayList<>()).add(target[1]);
         }
       }
-      byType.forEach((t, ids) -> resources.readCurrent(t, ids).forEach(v -> out.add(parse(v))));
+      byType.forEach((t, ids) -> out.addAll(resources.readCurrent(t, ids)));
     }
     List<String> ids = rows.stream().map(StoredVersion::id).toList();
     for (SearchRequest.Include include : search.revIncludes()) {
       for (StoredVersion v : searches.revIncluded(search.type().name(), ids, include)) {
         if (seen.add(v.type() + "/" + v.id())) {
-          out.add(parse(v));
+          out.add(v);
         }
       }
     }
     return out;
+  }
+
+  private static final String STORED_JSON = ResourceStore.class.getName() + ".storedJson";
+  private static final String PATIENTS = ResourceStore.class.getName() + ".patients";
+
+  /** Stand-ins of these versions (see {@link #search(String, Map, RequestDetails, boolean)}), their compartments read at once. */
+  private Function<StoredVersion, IBaseResource> standIns(List<StoredVersion> rows, List<StoredVersion> included) {
+    List<Long> pks = new ArrayList<>(rows.size() + included.size());
+    rows.forEach(r -> pks.add(r.pk()));
+    included.forEach(r -> pks.add(r.pk()));
+    Map<Long, List<String[]>> references = searches.patientReferences(pks);
+    return v -> {
+      StoredType type = type(v.type());
+      IBaseResource standIn = ctx.getResourceDefinition(type.resourceClass()).newInstance();
+      standIn.setId(new IdType(v.type(), v.id(), Long.toString(v.version())));
+      Set<String> patients = selfCompartment(type, v.id());
+      for (String[] ref : references.getOrDefault(v.pk(), List.of())) {
+        SearchParam p = type.params().get(ref[0]);
+        if (p != null && p.compartments().contains("Patient")) {
+          patients.add("Patient/" + ref[1]);
+        }
+      }
+      standIn.setUserData(STORED_JSON, v.content());
+      standIn.setUserData(PATIENTS, Set.copyOf(patients));
+      return standIn;
+    };
+  }
+
+  /** The stored JSON of a stand-in from a search with {@code asStored}, or null for any other resource. */
+  public static String storedJson(IBaseResource resource) {
+    return resource.getUserData(STORED_JSON) instanceof String json ? json : null;
+  }
+
+  /** The resource a stand-in stands for, parsed from its stored JSON; any other resource as it is. */
+  public IBaseResource parsed(IBaseResource resource) {
+    String json = storedJson(resource);
+    if (json == null) {
+      return resource;
+    }
+    IBaseResource parsed = ctx.newJsonParser().parseResource(resource.getClass(), json);
+    parsed.setId(resource.getIdElement());
+    return parsed;
   }
 
   /** A page of history (instance when {@code id} is given, else of the type), newest first, and the total. */
@@ -374,6 +429,10 @@ public class ResourceStore {
   public Set<String> patients(IBaseResource resource) {
     Set<String> out = new LinkedHashSet<>();
     if (resource == null) {
+      return out;
+    }
+    if (resource.getUserData(PATIENTS) instanceof Set<?> known) {
+      known.forEach(p -> out.add((String) p));
       return out;
     }
     if ("Patient".equals(resource.fhirType()) && resource.getIdElement().hasIdPart()) {

@@ -83,6 +83,24 @@ class SearchRepository {
     return named.query(q.toString(), args, (rs, n) -> new String[] {rs.getString(1), rs.getString(2)});
   }
 
+  /**
+   * The Patient references of these resources through search parameters, from the reference index: {@code [param,
+   * patient id]} by {@code res_pk}.
+   */
+  Map<Long, List<String[]>> patientReferences(Collection<Long> pks) {
+    Map<Long, List<String[]>> out = new java.util.HashMap<>();
+    if (pks.isEmpty()) {
+      return out;
+    }
+    named.query(
+        "SELECT res_pk, param, target_id FROM sp_reference WHERE res_pk IN (:pks) AND target_type = 'Patient' AND param IS NOT NULL",
+        Map.of("pks", pks),
+        (java.sql.ResultSet rs) -> {
+          out.computeIfAbsent(rs.getLong(1), pk -> new ArrayList<>()).add(new String[] {rs.getString(2), rs.getString(3)});
+        });
+    return out;
+  }
+
   /** The current resources that reference one of these ids of {@code type} through {@code include}. */
   List<StoredVersion> revIncluded(String type, Collection<String> ids, Include include) {
     if (ids.isEmpty()) {
@@ -114,15 +132,24 @@ class SearchRepository {
     sql.args.add(search.type().name());
     for (Clause c : search.clauses()) {
       sql.where.append(" AND ");
-      clause(sql, "r", c);
+      clause(sql, "r", search.type().name(), c);
     }
     return sql;
   }
 
-  private void clause(Sql sql, String r, Clause clause) {
+  /**
+   * One clause. {@code _id} as a row-value {@code (res_type, res_id) IN ((?, ?), ...)}: H2 answers that from the unique
+   * index {@code (res_type, res_id)}, where {@code res_id IN (...)}, not that index's first column, read every resource
+   * of the type.
+   */
+  private void clause(Sql sql, String r, String type, Clause clause) {
     if (clause instanceof SearchRequest.IdClause id) {
-      sql.where.append(r).append(".res_id IN (").append(placeholders(id.ids().size())).append(")");
-      sql.args.addAll(id.ids());
+      sql.where.append("(").append(r).append(".res_type, ").append(r).append(".res_id) IN (")
+          .append(String.join(", ", java.util.Collections.nCopies(id.ids().size(), "(?, ?)"))).append(")");
+      id.ids().forEach(i -> {
+        sql.args.add(type);
+        sql.args.add(i);
+      });
     } else if (clause instanceof SearchRequest.LastUpdatedClause lu) {
       sql.where.append("(");
       for (int i = 0; i < lu.values().size(); i++) {

@@ -378,6 +378,61 @@ abstract class StoreContractTests extends StoreTestBase {
     return (AuditEvent) found.getEntryFirstRep().getResource();
   }
 
+  /**
+   * A compact JSON search answer writes each resource's stored JSON as it is (StoredJsonAnswers); answers that need
+   * the parsed resources (_pretty, XML, _summary, _elements) still encode them. Both must hold the same resources,
+   * entries, total, links and headers, and the stored-JSON answer must be byte for byte HAPI's own encoding of itself.
+   */
+  @Test
+  void searchAnswersOfStoredJsonHoldWhatTheParsedAnswersHold() throws Exception {
+    String mrn = "MRN-" + unique();
+    HttpResponse<String> first = send("POST", "", json(visit("valid-individual", mrn)));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(send("POST", "", json(visit("valid-individual", mrn))).statusCode()).isEqualTo(200);
+    String patientId = new IdType(parse(Bundle.class, first).getEntry().get(0).getResponse().getLocation()).getIdPart();
+
+    for (String query : List.of(
+        "Claim?patient=" + patientId + "&_include=Claim:encounter&_include=Claim:patient",
+        "Claim?patient=" + patientId + "&_include=Claim:encounter&_count=1&_total=accurate",
+        "Encounter?patient=" + patientId + "&_revinclude=Claim:encounter&_sort=-date",
+        "Patient?_id=" + patientId + "," + unique())) {
+      HttpResponse<String> stored = send("GET", "/" + query, null);
+      assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+      assertThat(stored.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+json");
+      Bundle answer = parse(Bundle.class, stored);
+      assertThat(answer.getEntry()).as(query).isNotEmpty();
+      assertThat(FHIR.newJsonParser().encodeResourceToString(answer)).as(query).isEqualTo(stored.body());
+
+      HttpResponse<String> pretty = send("GET", "/" + query + "&_pretty=true", null);
+      HttpResponse<String> xml = send("GET", "/" + query + "&_format=xml", null);
+      assertThat(pretty.body()).contains("\n  ");
+      assertThat(xml.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+xml");
+      // the same headers, but for the framing (Content-Length or chunked), which is Tomcat's choice by the body's size
+      java.util.function.Function<HttpResponse<String>, java.util.Set<String>> headers = h -> h.headers().map().keySet().stream()
+          .filter(n -> !n.equals("content-length") && !n.equals("transfer-encoding")).collect(java.util.stream.Collectors.toSet());
+      assertThat(headers.apply(pretty)).as(query).isEqualTo(headers.apply(stored));
+      for (Bundle parsed : List.of(parse(Bundle.class, pretty), FHIR.newXmlParser().parseResource(Bundle.class, xml.body()))) {
+        assertThat(parsed.getTotalElement().getValue()).as(query).isEqualTo(answer.getTotalElement().getValue());
+        assertThat(parsed.getLink()).extracting(Bundle.BundleLinkComponent::getRelation)
+            .containsExactlyElementsOf(answer.getLink().stream().map(Bundle.BundleLinkComponent::getRelation).toList());
+        assertThat(parsed.getEntry()).hasSameSizeAs(answer.getEntry());
+        for (int i = 0; i < answer.getEntry().size(); i++) {
+          BundleEntryComponent a = answer.getEntry().get(i);
+          BundleEntryComponent b = parsed.getEntry().get(i);
+          assertThat(b.getFullUrl()).isEqualTo(a.getFullUrl());
+          assertThat(b.getSearch().getMode()).isEqualTo(a.getSearch().getMode());
+          assertThat(b.getResource().equalsDeep(a.getResource())).as(query + " entry " + i + ": " + stored.body()).isTrue();
+          assertThat(a.getResource().getMeta().getVersionId()).isEqualTo("1");
+          assertThat(a.getResource().getMeta().hasLastUpdated()).isTrue();
+        }
+      }
+    }
+    Bundle summary = search("Claim?patient=" + patientId + "&_summary=true");
+    assertThat(summary.getEntry()).hasSize(2).allSatisfy(e -> assertThat(e.getResource().getMeta().getTag()).isNotEmpty());
+    Bundle elements = search("Claim?patient=" + patientId + "&_elements=status");
+    assertThat(elements.getEntry()).hasSize(2).allSatisfy(e -> assertThat(((Claim) e.getResource()).hasItem()).isFalse());
+  }
+
   @Test
   void suggestsCodesForAStoredEncounterReadingWhatItReferencesFromTheStore() throws Exception {
     Bundle response = parse(Bundle.class, send("POST", "", json(visit("valid-individual", "MRN-" + unique()))));
