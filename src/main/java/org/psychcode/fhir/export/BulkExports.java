@@ -34,8 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Bulk export jobs (HL7 Bulk Data Access IG v2), whose state lives in the database so that any of several servers on
  * one database can answer for any job. A kick-off records the job and its transaction time and starts it here; the work
  * is to cut each type's snapshot into files of at most {@code psychcode.export.max-file-resources} resources by key
- * range, counting them; a file's resources are read from the store only when it is downloaded, streamed from a cursor
- * (never held in memory), as they stood at the transaction time. A server claims the job it works on for
+ * range, counting them; a file's resources are read from the store only when it is downloaded, in pages of a few
+ * hundred (never all held in memory), as they stood at the transaction time. A server claims the job it works on for
  * {@code lease-seconds} and renews the claim as it goes; every few seconds each server takes up jobs nobody holds (a
  * server that stopped mid-job) and removes the jobs past their expiry.
  */
@@ -52,7 +52,6 @@ public class BulkExports {
   private final FhirContext ctx;
   private final ExportProperties properties;
   private final TransactionTemplate tx;
-  private final TransactionTemplate readOnly;
   private final String instance = UUID.randomUUID().toString();
   private final Set<String> working = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor =
@@ -70,8 +69,6 @@ public class BulkExports {
     this.ctx = ctx;
     this.properties = properties;
     this.tx = new TransactionTemplate(transactions);
-    this.readOnly = new TransactionTemplate(transactions);
-    readOnly.setReadOnly(true);
   }
 
   /** Once the server is ready, every few seconds: take up the jobs nobody works on, remove the expired ones. */
@@ -156,23 +153,20 @@ public class BulkExports {
       write(out, file.content());
       return;
     }
-    readOnly.executeWithoutResult(
-        s -> {
-          if (ExportFile.OUTPUT.equals(file.kind())) {
-            jobs.streamResources(job, file, compartmentParams(file.type()), json -> write(out, json + "\n"));
-          } else {
-            Set<String> patients = job.limitedToPatients() ? new HashSet<>(jobs.patients(job.id())) : Set.of();
-            jobs.streamDeletions(
-                job,
-                file,
-                (pk, id) -> {
-                  if (!job.patientLevel() || inScope(job, file.type(), pk, patients)) {
-                    write(out, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\""
-                        + file.type() + "/" + id + "\"}}]}\n");
-                  }
-                });
-          }
-        });
+    if (ExportFile.OUTPUT.equals(file.kind())) {
+      jobs.streamResources(job, file, compartmentParams(file.type()), json -> write(out, json + "\n"));
+    } else {
+      Set<String> patients = job.limitedToPatients() ? new HashSet<>(jobs.patients(job.id())) : Set.of();
+      jobs.streamDeletions(
+          job,
+          file,
+          (pk, id) -> {
+            if (!job.patientLevel() || inScope(job, file.type(), pk, patients)) {
+              write(out, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\""
+                  + file.type() + "/" + id + "\"}}]}\n");
+            }
+          });
+    }
   }
 
   private static void write(OutputStream out, String text) {
@@ -256,26 +250,24 @@ public class BulkExports {
     int max = properties.maxFileResources();
     List<long[]> ranges = new ArrayList<>();
     long[] open = {0, 0, 0};
-    readOnly.executeWithoutResult(
-        s ->
-            jobs.snapshotKeys(
-                job,
-                type,
-                deleted,
-                compartmentParams(type),
-                pk -> {
-                  if (deleted && job.patientLevel() && !inScope(job, type, pk, patients)) {
-                    return;
-                  }
-                  if (open[2] == 0) {
-                    open[0] = pk;
-                  }
-                  open[1] = pk;
-                  if (++open[2] == max) {
-                    ranges.add(open.clone());
-                    open[2] = 0;
-                  }
-                }));
+    jobs.snapshotKeys(
+        job,
+        type,
+        deleted,
+        compartmentParams(type),
+        pk -> {
+          if (deleted && job.patientLevel() && !inScope(job, type, pk, patients)) {
+            return;
+          }
+          if (open[2] == 0) {
+            open[0] = pk;
+          }
+          open[1] = pk;
+          if (++open[2] == max) {
+            ranges.add(open.clone());
+            open[2] = 0;
+          }
+        });
     if (open[2] > 0) {
       ranges.add(open.clone());
     }
