@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.psychcode.fhir.store.ResourceStore;
+import org.psychcode.fhir.store.WriteClock;
 import org.psychcode.fhir.store.StoredTypes.SearchParam;
 import org.psychcode.fhir.store.StoredTypes.StoredType;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public class BulkExports {
   private final FhirContext ctx;
   private final ExportProperties properties;
   private final TransactionTemplate tx;
+  private final WriteClock clock;
   private final String instance = UUID.randomUUID().toString();
   private final Set<String> working = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor =
@@ -63,12 +65,13 @@ public class BulkExports {
             return t;
           });
 
-  BulkExports(ExportRepository jobs, ResourceStore store, FhirContext ctx, ExportProperties properties, PlatformTransactionManager transactions) {
+  BulkExports(ExportRepository jobs, ResourceStore store, FhirContext ctx, ExportProperties properties, PlatformTransactionManager transactions, WriteClock clock) {
     this.jobs = jobs;
     this.store = store;
     this.ctx = ctx;
     this.properties = properties;
     this.tx = new TransactionTemplate(transactions);
+    this.clock = clock;
   }
 
   /** Once the server is ready, every few seconds: take up the jobs nobody works on, remove the expired ones. */
@@ -107,13 +110,18 @@ public class BulkExports {
     return store.type(type).referenceParams().stream().filter(p -> p.compartments().contains("Patient")).map(SearchParam::name).sorted().toList();
   }
 
-  /** Records a job and starts it; answers its id. */
+  /**
+   * Records a job and starts it; answers its id. The job's transaction time is a settled instant
+   * ({@link WriteClock#settledInstant}): every write stamped at or before it has ended, so what the job counts when it
+   * cuts its files is what they hold whenever they are downloaded.
+   */
   public String start(KickOff k) {
+    long transactionTime = clock.settledInstant();
     long now = System.currentTimeMillis();
     String id = UUID.randomUUID().toString();
     ExportJob job =
         new ExportJob(
-            id, ExportJob.State.ACCEPTED, k.kind(), k.groupId(), k.types(), k.since(), now, k.requestUrl(), now,
+            id, ExportJob.State.ACCEPTED, k.kind(), k.groupId(), k.types(), k.since(), transactionTime, k.requestUrl(), now,
             now + properties.retentionHours() * 3_600_000L, instance, now + properties.leaseSeconds() * 1000L, "Accepted", null,
             !k.patients().isEmpty());
     tx.executeWithoutResult(

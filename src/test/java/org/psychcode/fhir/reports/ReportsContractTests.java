@@ -39,6 +39,8 @@ abstract class ReportsContractTests extends ServerTestBase {
   static final String PSYCHOLOGIST = "103T00000X";
   static final LocalDate JAN = LocalDate.of(2031, 1, 6);
 
+  @org.springframework.beans.factory.annotation.Autowired org.psychcode.fhir.store.ResourceStore resources;
+
   /** Every seeded visit, as the test's own count of what the server should report. */
   final List<Visit> seeded = new ArrayList<>();
 
@@ -621,6 +623,48 @@ abstract class ReportsContractTests extends ServerTestBase {
         assertThat(bundle.getEntryFirstRep().getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.DELETE);
         assertThat(bundle.getEntryFirstRep().getRequest().getUrl()).isEqualTo("Claim/" + before.get("Claim").get(0));
       });
+    }
+
+    @Test
+    void aWriteStampedBeforeTheKickOffButCommittedAfterItIsInTheExportAndInItsCount() throws Exception {
+      // a write transaction stamps an AuditEvent and stays open while the export is kicked off
+      java.util.concurrent.CountDownLatch stamped = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      org.hl7.fhir.r4.model.AuditEvent held = new org.hl7.fhir.r4.model.AuditEvent();
+      held.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"))
+          .setRecorded(new java.util.Date())
+          .setSource(new org.hl7.fhir.r4.model.AuditEvent.AuditEventSourceComponent().setObserver(new org.hl7.fhir.r4.model.Reference().setDisplay("held open")))
+          .addAgent().setRequestor(true).setWho(new org.hl7.fhir.r4.model.Reference().setDisplay("a slow writer"));
+      Thread writer =
+          new Thread(
+              () ->
+                  resources.inTransaction(
+                      () -> {
+                        resources.record("AuditEvent", held);
+                        stamped.countDown();
+                        try {
+                          // long enough for an export that does not wait for it to be counted meanwhile
+                          release.await(3, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return null;
+                      }));
+      writer.start();
+      assertThat(stamped.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      // the kick-off answers once the write has ended (or, were it not to wait, right away)
+      String status = kickOff("/$export?_type=AuditEvent");
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (send("GET", status, null).statusCode() != 200 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      // the files are counted; only now may the write commit, if it has not yet
+      release.countDown();
+      writer.join();
+
+      Export export = finish(status); // checks every file's lines against the manifest's count
+      assertThat(export.ids("AuditEvent")).contains("AuditEvent/" + held.getIdElement().getIdPart());
     }
 
     @Test
