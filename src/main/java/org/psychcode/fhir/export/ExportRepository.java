@@ -246,9 +246,10 @@ class ExportRepository {
    * since a resource's version as of T does not change once T is past (see {@link BulkExports}).
    */
   void snapshotKeys(ExportJob job, String type, boolean deleted, List<String> compartment, LongConsumer each) {
-    long since = job.since() == null ? Long.MIN_VALUE : job.since();
+    long since = sinceOf(job);
     long t = job.transactionTime();
     pages(
+        Long.MIN_VALUE,
         after -> {
           Sql sql = page(new Sql().add("SELECT r.res_pk FROM resource r"), type, after, null);
           // unchanged since T: the row itself says it all; changed since T (few): the version as of T says it
@@ -268,6 +269,7 @@ class ExportRepository {
   /** The JSON of each resource of an output file as it stood at the job's transaction time, in key order. */
   void streamResources(ExportJob job, ExportFile file, List<String> compartment, Consumer<String> each) {
     pages(
+        file.firstPk() - 1,
         after -> {
           Sql sql = versionAsOf(new Sql().add("SELECT r.res_pk, v.content FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
           page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS NOT NULL AND v.last_updated > ?", sinceOf(job));
@@ -283,6 +285,7 @@ class ExportRepository {
   /** The key and id of each resource of a deleted file, in key order. */
   void streamDeletions(ExportJob job, ExportFile file, java.util.function.BiConsumer<Long, String> each) {
     pages(
+        file.firstPk() - 1,
         after -> {
           Sql sql = versionAsOf(new Sql().add("SELECT r.res_pk, r.res_id FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
           page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS NULL AND v.last_updated > ?", sinceOf(job));
@@ -306,13 +309,12 @@ class ExportRepository {
   }
 
   /**
-   * Reads a snapshot page after page, each page the rows after the last key of the one before, until a page comes back
-   * short. Every page is its own statement, read whole and let go: nothing holds a database version open for a whole
+   * Reads a snapshot page after page from the key after {@code after}, each page the rows after the last key of the one
+   * before, until a page comes back short. Every page is its own statement, read whole and let go: nothing holds a database version open for a whole
    * file. (A lazy H2 cursor held for a whole download once lost its rows to H2's background compaction:
    * {@code MVStoreException: Chunk ... not found}, h2database issues 4012 and 4142.)
    */
-  private void pages(java.util.function.LongFunction<Sql> query, int size, Row row) {
-    long after = Long.MIN_VALUE;
+  private void pages(long after, java.util.function.LongFunction<Sql> query, int size, Row row) {
     while (true) {
       Sql sql = query.apply(after);
       long[] last = {after};
