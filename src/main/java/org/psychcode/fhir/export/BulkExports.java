@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.psychcode.fhir.store.ResourceStore;
+import org.psychcode.fhir.store.WriteClock;
 import org.psychcode.fhir.store.StoredTypes.SearchParam;
 import org.psychcode.fhir.store.StoredTypes.StoredType;
 import org.slf4j.Logger;
@@ -34,8 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Bulk export jobs (HL7 Bulk Data Access IG v2), whose state lives in the database so that any of several servers on
  * one database can answer for any job. A kick-off records the job and its transaction time and starts it here; the work
  * is to cut each type's snapshot into files of at most {@code psychcode.export.max-file-resources} resources by key
- * range, counting them; a file's resources are read from the store only when it is downloaded, streamed from a cursor
- * (never held in memory), as they stood at the transaction time. A server claims the job it works on for
+ * range, counting them; a file's resources are read from the store only when it is downloaded, in pages of a few
+ * hundred (never all held in memory), as they stood at the transaction time. A server claims the job it works on for
  * {@code lease-seconds} and renews the claim as it goes; every few seconds each server takes up jobs nobody holds (a
  * server that stopped mid-job) and removes the jobs past their expiry.
  */
@@ -52,7 +53,7 @@ public class BulkExports {
   private final FhirContext ctx;
   private final ExportProperties properties;
   private final TransactionTemplate tx;
-  private final TransactionTemplate readOnly;
+  private final WriteClock clock;
   private final String instance = UUID.randomUUID().toString();
   private final Set<String> working = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor =
@@ -64,14 +65,13 @@ public class BulkExports {
             return t;
           });
 
-  BulkExports(ExportRepository jobs, ResourceStore store, FhirContext ctx, ExportProperties properties, PlatformTransactionManager transactions) {
+  BulkExports(ExportRepository jobs, ResourceStore store, FhirContext ctx, ExportProperties properties, PlatformTransactionManager transactions, WriteClock clock) {
     this.jobs = jobs;
     this.store = store;
     this.ctx = ctx;
     this.properties = properties;
     this.tx = new TransactionTemplate(transactions);
-    this.readOnly = new TransactionTemplate(transactions);
-    readOnly.setReadOnly(true);
+    this.clock = clock;
   }
 
   /** Once the server is ready, every few seconds: take up the jobs nobody works on, remove the expired ones. */
@@ -110,13 +110,18 @@ public class BulkExports {
     return store.type(type).referenceParams().stream().filter(p -> p.compartments().contains("Patient")).map(SearchParam::name).sorted().toList();
   }
 
-  /** Records a job and starts it; answers its id. */
+  /**
+   * Records a job and starts it; answers its id. The job's transaction time is a settled instant
+   * ({@link WriteClock#settledInstant}): every write stamped at or before it has ended, so what the job counts when it
+   * cuts its files is what they hold whenever they are downloaded.
+   */
   public String start(KickOff k) {
+    long transactionTime = clock.settledInstant();
     long now = System.currentTimeMillis();
     String id = UUID.randomUUID().toString();
     ExportJob job =
         new ExportJob(
-            id, ExportJob.State.ACCEPTED, k.kind(), k.groupId(), k.types(), k.since(), now, k.requestUrl(), now,
+            id, ExportJob.State.ACCEPTED, k.kind(), k.groupId(), k.types(), k.since(), transactionTime, k.requestUrl(), now,
             now + properties.retentionHours() * 3_600_000L, instance, now + properties.leaseSeconds() * 1000L, "Accepted", null,
             !k.patients().isEmpty());
     tx.executeWithoutResult(
@@ -156,23 +161,20 @@ public class BulkExports {
       write(out, file.content());
       return;
     }
-    readOnly.executeWithoutResult(
-        s -> {
-          if (ExportFile.OUTPUT.equals(file.kind())) {
-            jobs.streamResources(job, file, compartmentParams(file.type()), json -> write(out, json + "\n"));
-          } else {
-            Set<String> patients = job.limitedToPatients() ? new HashSet<>(jobs.patients(job.id())) : Set.of();
-            jobs.streamDeletions(
-                job,
-                file,
-                (pk, id) -> {
-                  if (!job.patientLevel() || inScope(job, file.type(), pk, patients)) {
-                    write(out, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\""
-                        + file.type() + "/" + id + "\"}}]}\n");
-                  }
-                });
-          }
-        });
+    if (ExportFile.OUTPUT.equals(file.kind())) {
+      jobs.streamResources(job, file, compartmentParams(file.type()), json -> write(out, json + "\n"));
+    } else {
+      Set<String> patients = job.limitedToPatients() ? new HashSet<>(jobs.patients(job.id())) : Set.of();
+      jobs.streamDeletions(
+          job,
+          file,
+          (pk, id) -> {
+            if (!job.patientLevel() || inScope(job, file.type(), pk, patients)) {
+              write(out, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\""
+                  + file.type() + "/" + id + "\"}}]}\n");
+            }
+          });
+    }
   }
 
   private static void write(OutputStream out, String text) {
@@ -256,26 +258,24 @@ public class BulkExports {
     int max = properties.maxFileResources();
     List<long[]> ranges = new ArrayList<>();
     long[] open = {0, 0, 0};
-    readOnly.executeWithoutResult(
-        s ->
-            jobs.snapshotKeys(
-                job,
-                type,
-                deleted,
-                compartmentParams(type),
-                pk -> {
-                  if (deleted && job.patientLevel() && !inScope(job, type, pk, patients)) {
-                    return;
-                  }
-                  if (open[2] == 0) {
-                    open[0] = pk;
-                  }
-                  open[1] = pk;
-                  if (++open[2] == max) {
-                    ranges.add(open.clone());
-                    open[2] = 0;
-                  }
-                }));
+    jobs.snapshotKeys(
+        job,
+        type,
+        deleted,
+        compartmentParams(type),
+        pk -> {
+          if (deleted && job.patientLevel() && !inScope(job, type, pk, patients)) {
+            return;
+          }
+          if (open[2] == 0) {
+            open[0] = pk;
+          }
+          open[1] = pk;
+          if (++open[2] == max) {
+            ranges.add(open.clone());
+            open[2] = 0;
+          }
+        });
     if (open[2] > 0) {
       ranges.add(open.clone());
     }

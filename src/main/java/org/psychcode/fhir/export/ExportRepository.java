@@ -1,6 +1,5 @@
 package org.psychcode.fhir.export;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -20,14 +18,17 @@ import org.springframework.stereotype.Repository;
 /**
  * The SQL of bulk export: the jobs and their files ({@code V21__bulk_export.sql}), and the one place the store's tables
  * are read as a snapshot. A type's snapshot at a job's transaction time T is, for each resource, its version as of T:
- * the current version when the resource has not changed since T (one range scan of {@code resource} in key order), and
- * for the few changed since, the latest version written at or before T. Rows are read from a cursor, a few hundred at a
- * time (H2 in lazy mode, PostgreSQL inside a transaction), never all at once.
+ * the current version when the resource has not changed since T, and for the few changed since, the latest version
+ * written at or before T. Rows are read in pages of a few hundred, each page one short statement over a key range of
+ * the index {@code resource_type_pk}, never all at once and never from a cursor held open for a whole file.
  */
 @Repository
 class ExportRepository {
 
-  private static final int FETCH = 500;
+  /** Resources read in one page of a file. */
+  private static final int PAGE = 500;
+  /** Keys read in one page while a type is cut into files. */
+  private static final int KEY_PAGE = 5_000;
   private static final String JOB_COLUMNS =
       "job_id, state, kind, group_id, types, since_ms, transaction_time, request_url, created, expires, owner, lease_until, progress, failure,"
           + " (SELECT COUNT(*) FROM export_patient p WHERE p.job_id = j.job_id)";
@@ -55,19 +56,9 @@ class ExportRepository {
               rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), longOrNull(rs, 5), longOrNull(rs, 6), rs.getLong(7), rs.getString(8));
 
   private final JdbcTemplate jdbc;
-  private final boolean h2;
 
-  ExportRepository(JdbcTemplate jdbc, DataSource dataSource) {
+  ExportRepository(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
-    this.h2 = isH2(dataSource);
-  }
-
-  private static boolean isH2(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
-      return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("h2");
-    } catch (SQLException e) {
-      return false;
-    }
   }
 
   // ---- jobs -------------------------------------------------------------------------------------------------
@@ -203,27 +194,33 @@ class ExportRepository {
   }
 
   /**
-   * Where the rows of one type's snapshot are. {@code deleted}: the resources whose version as of T is a deletion made
-   * after {@code since}; otherwise those whose version as of T is a resource changed after it. {@code current} picks
-   * the rows unchanged since T (their current version is the one), else the rows changed since T.
+   * The version of {@code r} as of the job's transaction time T: its current version when it has not changed since T,
+   * else the latest version written at or before T (null when it was created after T).
    */
-  private static Sql where(Sql sql, ExportJob job, String type, boolean deleted, boolean current, Long first, Long last, List<String> compartment) {
-    long since = job.since() == null ? Long.MIN_VALUE : job.since();
-    long t = job.transactionTime();
-    if (current) {
-      sql.add(" WHERE r.res_type = ? AND r.deleted = " + (deleted ? "TRUE" : "FALSE") + " AND r.last_updated <= ? AND r.last_updated > ?", type, t, since);
-    } else {
-      sql.add(
-          " WHERE r.res_type = ? AND r.last_updated > ? AND v.version = (SELECT MAX(v2.version) FROM resource_version v2 WHERE v2.res_pk = r.res_pk"
-              + " AND v2.last_updated <= ?) AND v.content IS " + (deleted ? "" : "NOT ") + "NULL AND v.last_updated > ?",
-          type,
-          t,
-          t,
-          since);
+  private static Sql versionAsOf(Sql sql, long t) {
+    return sql.add(
+        "CASE WHEN r.last_updated <= ? THEN r.version ELSE (SELECT MAX(v2.version) FROM resource_version v2 WHERE v2.res_pk = r.res_pk"
+            + " AND v2.last_updated <= ?) END",
+        t,
+        t);
+  }
+
+  /**
+   * The start of a page of one type's snapshot: its rows after the key {@code after}, up to {@code last} when given.
+   * The page is read in the order of the index {@code resource_type_pk} ({@code ORDER BY r.res_type, r.res_pk}: with
+   * the type fixed, key order), which H2 then reads sorted and stops after the page's rows; ordered by the key alone it
+   * reads every row of the type after {@code after} and sorts them, for every page.
+   */
+  private static Sql page(Sql sql, String type, long after, Long last) {
+    sql.add(" WHERE r.res_type = ? AND r.res_pk > ?", type, after);
+    if (last != null) {
+      sql.add(" AND r.res_pk <= ?", last);
     }
-    if (first != null) {
-      sql.add(" AND r.res_pk BETWEEN ? AND ?", first, last);
-    }
+    return sql;
+  }
+
+  /** The end of a page: only the resources of the compartments a Patient- or Group-level job covers, in key order. */
+  private static Sql compartmentAndOrder(Sql sql, ExportJob job, String type, boolean deleted, List<String> compartment, int rows) {
     if (!deleted && job.patientLevel()) {
       if ("Patient".equals(type)) {
         if (job.limitedToPatients()) {
@@ -239,52 +236,100 @@ class ExportRepository {
         sql.add(")");
       }
     }
-    return sql;
+    return sql.add(" ORDER BY r.res_type, r.res_pk FETCH FIRST " + rows + " ROWS ONLY");
   }
 
   /**
-   * The keys of one type's snapshot in ascending order: the rows unchanged since T read from a cursor in key order,
-   * merged with the (few) rows changed since. Must run inside a transaction (the cursor needs one).
+   * The keys of one type's snapshot in ascending order. {@code deleted}: the resources whose version as of T is a
+   * deletion made after the job's {@code _since}; otherwise those whose version as of T is content written after it.
+   * Read in pages, each one short statement (no cursor held open between them): a page is the same whenever it is read,
+   * since a resource's version as of T does not change once T is past (see {@link BulkExports}).
    */
   void snapshotKeys(ExportJob job, String type, boolean deleted, List<String> compartment, LongConsumer each) {
-    Sql later = where(new Sql().add("SELECT r.res_pk FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk"), job, type, deleted, false, null, null, compartment);
-    List<Long> changed = new ArrayList<>(jdbc.queryForList(later.text.toString(), Long.class, later.args.toArray()));
-    changed.sort(null);
-    Sql current = where(new Sql().add("SELECT r.res_pk FROM resource r"), job, type, deleted, true, null, null, compartment).add(" ORDER BY r.res_pk");
-    int[] next = {0};
-    cursor(
-        current,
+    long since = sinceOf(job);
+    long t = job.transactionTime();
+    pages(
+        Long.MIN_VALUE,
+        after -> {
+          Sql sql = page(new Sql().add("SELECT r.res_pk FROM resource r"), type, after, null);
+          // unchanged since T: the row itself says it all; changed since T (few): the version as of T says it
+          sql.add(" AND ((r.last_updated <= ? AND r.deleted = " + (deleted ? "TRUE" : "FALSE") + " AND r.last_updated > ?)", t, since)
+              .add(" OR (r.last_updated > ? AND EXISTS (SELECT 1 FROM resource_version v WHERE v.res_pk = r.res_pk AND v.version = ", t);
+          versionAsOf(sql, t).add(" AND v.content IS " + (deleted ? "" : "NOT ") + "NULL AND v.last_updated > ?)))", since);
+          return compartmentAndOrder(sql, job, type, deleted, compartment, KEY_PAGE);
+        },
+        KEY_PAGE,
         rs -> {
           long pk = rs.getLong(1);
-          while (next[0] < changed.size() && changed.get(next[0]) < pk) {
-            each.accept(changed.get(next[0]++));
-          }
           each.accept(pk);
+          return pk;
         });
-    while (next[0] < changed.size()) {
-      each.accept(changed.get(next[0]++));
-    }
   }
 
-  /** The JSON of each resource of an output file, as it stood at the job's transaction time (inside a transaction). */
+  /** The JSON of each resource of an output file as it stood at the job's transaction time, in key order. */
   void streamResources(ExportJob job, ExportFile file, List<String> compartment, Consumer<String> each) {
-    for (boolean current : new boolean[] {true, false}) {
-      Sql sql =
-          where(
-              new Sql().add("SELECT v.content FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk" + (current ? " AND v.version = r.version" : "")),
-              job, file.type(), false, current, file.firstPk(), file.lastPk(), compartment);
-      cursor(sql, rs -> each.accept(rs.getString(1)));
-    }
+    pages(
+        file.firstPk() - 1,
+        after -> {
+          Sql sql = versionAsOf(new Sql().add("SELECT r.res_pk, v.content FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
+          page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS NOT NULL AND v.last_updated > ?", sinceOf(job));
+          return compartmentAndOrder(sql, job, file.type(), false, compartment, PAGE);
+        },
+        PAGE,
+        rs -> {
+          each.accept(rs.getString(2));
+          return rs.getLong(1);
+        });
   }
 
-  /** The key and id of each resource of a deleted file (inside a transaction). */
+  /** The key and id of each resource of a deleted file, in key order. */
   void streamDeletions(ExportJob job, ExportFile file, java.util.function.BiConsumer<Long, String> each) {
-    for (boolean current : new boolean[] {true, false}) {
-      Sql sql =
-          where(
-              new Sql().add("SELECT r.res_pk, r.res_id FROM resource r" + (current ? "" : " JOIN resource_version v ON v.res_pk = r.res_pk")),
-              job, file.type(), true, current, file.firstPk(), file.lastPk(), List.of());
-      cursor(sql, rs -> each.accept(rs.getLong(1), rs.getString(2)));
+    pages(
+        file.firstPk() - 1,
+        after -> {
+          Sql sql = versionAsOf(new Sql().add("SELECT r.res_pk, r.res_id FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
+          page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS NULL AND v.last_updated > ?", sinceOf(job));
+          return compartmentAndOrder(sql, job, file.type(), true, List.of(), PAGE);
+        },
+        PAGE,
+        rs -> {
+          each.accept(rs.getLong(1), rs.getString(2));
+          return rs.getLong(1);
+        });
+  }
+
+  private static long sinceOf(ExportJob job) {
+    return job.since() == null ? Long.MIN_VALUE : job.since();
+  }
+
+  /** A row of a page handed on; answers the row's key, after which the next page starts. */
+  @FunctionalInterface
+  private interface Row {
+    long accept(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Reads a snapshot page after page from the key after {@code after}, each page the rows after the last key of the one
+   * before, until a page comes back short. Every page is its own statement, read whole and let go: nothing holds a database version open for a whole
+   * file. (A lazy H2 cursor held for a whole download once lost its rows to H2's background compaction:
+   * {@code MVStoreException: Chunk ... not found}, h2database issues 4012 and 4142.)
+   */
+  private void pages(long after, java.util.function.LongFunction<Sql> query, int size, Row row) {
+    while (true) {
+      Sql sql = query.apply(after);
+      long[] last = {after};
+      int[] rows = {0};
+      jdbc.query(
+          sql.text.toString(),
+          rs -> {
+            last[0] = row.accept(rs);
+            rows[0]++;
+          },
+          sql.args.toArray());
+      if (rows[0] < size) {
+        return;
+      }
+      after = last[0];
     }
   }
 
@@ -301,29 +346,6 @@ class ExportRepository {
 
   List<String> patients(String jobId) {
     return jdbc.queryForList("SELECT patient_id FROM export_patient WHERE job_id = ?", String.class, jobId);
-  }
-
-  /** Runs a query from a cursor: H2 in lazy mode (rows made as they are read), PostgreSQL with a fetch size. */
-  private void cursor(Sql sql, org.springframework.jdbc.core.RowCallbackHandler each) {
-    if (h2) {
-      jdbc.execute("SET LAZY_QUERY_EXECUTION TRUE");
-    }
-    try {
-      jdbc.query(
-          con -> {
-            PreparedStatement ps = con.prepareStatement(sql.text.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-            ps.setFetchSize(FETCH);
-            for (int i = 0; i < sql.args.size(); i++) {
-              ps.setObject(i + 1, sql.args.get(i));
-            }
-            return ps;
-          },
-          each);
-    } finally {
-      if (h2) {
-        jdbc.execute("SET LAZY_QUERY_EXECUTION FALSE");
-      }
-    }
   }
 
   private static Long longOrNull(ResultSet rs, int column) throws SQLException {

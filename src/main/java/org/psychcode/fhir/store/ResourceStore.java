@@ -72,6 +72,7 @@ public class ResourceStore {
   private final List<StoreAccessCheck> accessChecks;
   private final ResourceKeys keys;
   private final CriteriaLocks criteriaLocks;
+  private final WriteClock clock;
 
   ResourceStore(
       FhirContext ctx,
@@ -87,7 +88,8 @@ public class ResourceStore {
       List<StoreReadListener> readListeners,
       List<StoreAccessCheck> accessChecks,
       ResourceKeys keys,
-      CriteriaLocks criteriaLocks) {
+      CriteriaLocks criteriaLocks,
+      WriteClock clock) {
     this.ctx = ctx;
     this.types = types;
     this.indexer = new SearchIndexer(ctx);
@@ -105,6 +107,7 @@ public class ResourceStore {
     this.accessChecks = List.copyOf(accessChecks);
     this.keys = keys;
     this.criteriaLocks = criteriaLocks;
+    this.clock = clock;
   }
 
   public StoredTypes types() {
@@ -538,7 +541,7 @@ public class ResourceStore {
 
   /** Stores a new resource under {@code id} (a DuplicateKeyException when the id is taken). */
   public Written insert(StoredType type, String id, IBaseResource resource, Interaction interaction, OperationOutcome outcome, RequestDetails request) {
-    long now = System.currentTimeMillis();
+    long now = clock.stamp();
     stamp(resource, type.name(), id, 1, now);
     IndexRows rows = indexer.index(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
@@ -562,7 +565,7 @@ public class ResourceStore {
   public void record(String typeName, IBaseResource resource) {
     StoredType type = type(typeName);
     String id = newId();
-    long now = System.currentTimeMillis();
+    long now = clock.stamp();
     stamp(resource, type.name(), id, 1, now);
     IndexRows rows = indexer.index(resource, type);
     WriteBatch batch = batch();
@@ -591,7 +594,7 @@ public class ResourceStore {
               + " (If-Match); read it again and apply the change to the current version.");
     }
     long version = current.version() + 1;
-    long now = Math.max(System.currentTimeMillis(), current.lastUpdated());
+    long now = Math.max(clock.stamp(), current.lastUpdated());
     stamp(resource, type.name(), id, version, now);
     IndexRows rows = indexer.index(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
@@ -635,7 +638,7 @@ public class ResourceStore {
               + " reference it. Delete or change those first.");
     }
     long version = current.version() + 1;
-    long now = Math.max(System.currentTimeMillis(), current.lastUpdated());
+    long now = Math.max(clock.stamp(), current.lastUpdated());
     WriteBatch batch = batch();
     batch.advances.add(new WriteBatch.Advance(current.pk(), current.version(), version, true, now));
     batch.versions.add(new WriteBatch.Version(current.pk(), version, type.name(), id, "DELETE", now, null));

@@ -39,6 +39,8 @@ abstract class ReportsContractTests extends ServerTestBase {
   static final String PSYCHOLOGIST = "103T00000X";
   static final LocalDate JAN = LocalDate.of(2031, 1, 6);
 
+  @org.springframework.beans.factory.annotation.Autowired org.psychcode.fhir.store.ResourceStore resources;
+
   /** Every seeded visit, as the test's own count of what the server should report. */
   final List<Visit> seeded = new ArrayList<>();
 
@@ -624,6 +626,74 @@ abstract class ReportsContractTests extends ServerTestBase {
     }
 
     @Test
+    void aResourceChangedDeletedOrCreatedAfterTheKickOffIsExportedAsItStoodThen() throws Exception {
+      String later = "Later" + System.nanoTime(); // what was written after the kick-off, this run
+      String changed = "{\"resourceType\":\"Patient\",\"id\":\"exp-changed\",\"name\":[{\"family\":\"%s\"}]}";
+      assertThat(send("PUT", "/Patient/exp-changed", changed.formatted("AsItStood")).statusCode()).isIn(200, 201);
+      assertThat(send("PUT", "/Patient/exp-gone", "{\"resourceType\":\"Patient\",\"id\":\"exp-gone\"}").statusCode()).isIn(200, 201);
+
+      String status = kickOff("/$export?_type=Patient");
+      assertThat(send("PUT", "/Patient/exp-changed", changed.formatted(later)).statusCode()).isEqualTo(200);
+      assertThat(send("DELETE", "/Patient/exp-gone", null).statusCode()).isEqualTo(200);
+      assertThat(send("POST", "/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + later + "\"}]}").statusCode()).isEqualTo(201);
+      Export export = finish(status);
+
+      List<String> ids = export.ids("Patient");
+      assertThat(ids).doesNotHaveDuplicates().contains("Patient/exp-changed", "Patient/exp-gone");
+      for (List<org.hl7.fhir.r4.model.Resource> lines : export.files().values()) {
+        for (org.hl7.fhir.r4.model.Resource r : lines) {
+          org.hl7.fhir.r4.model.Patient p = (org.hl7.fhir.r4.model.Patient) r;
+          assertThat(p.getNameFirstRep().getFamily()).as(p.getId()).isNotEqualTo(later);
+          if (p.getIdElement().getIdPart().equals("exp-changed")) {
+            assertThat(p.getNameFirstRep().getFamily()).isEqualTo("AsItStood");
+          }
+        }
+      }
+    }
+
+    @Test
+    void aWriteStampedBeforeTheKickOffButCommittedAfterItIsInTheExportAndInItsCount() throws Exception {
+      // a write transaction stamps an AuditEvent and stays open while the export is kicked off
+      java.util.concurrent.CountDownLatch stamped = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      org.hl7.fhir.r4.model.AuditEvent held = new org.hl7.fhir.r4.model.AuditEvent();
+      held.setType(new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"))
+          .setRecorded(new java.util.Date())
+          .setSource(new org.hl7.fhir.r4.model.AuditEvent.AuditEventSourceComponent().setObserver(new org.hl7.fhir.r4.model.Reference().setDisplay("held open")))
+          .addAgent().setRequestor(true).setWho(new org.hl7.fhir.r4.model.Reference().setDisplay("a slow writer"));
+      Thread writer =
+          new Thread(
+              () ->
+                  resources.inTransaction(
+                      () -> {
+                        resources.record("AuditEvent", held);
+                        stamped.countDown();
+                        try {
+                          // long enough for an export that does not wait for it to be counted meanwhile
+                          release.await(3, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return null;
+                      }));
+      writer.start();
+      assertThat(stamped.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      // the kick-off answers once the write has ended (or, were it not to wait, right away)
+      String status = kickOff("/$export?_type=AuditEvent");
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (send("GET", status, null).statusCode() != 200 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      // the files are counted; only now may the write commit, if it has not yet
+      release.countDown();
+      writer.join();
+
+      Export export = finish(status); // checks every file's lines against the manifest's count
+      assertThat(export.ids("AuditEvent")).contains("AuditEvent/" + held.getIdElement().getIdPart());
+    }
+
+    @Test
     void aGroupExportHoldsItsMembersCompartmentsOnly() throws Exception {
       put("rpt-group", SOCIAL_WORKER, "Group");
       List<Visit> visits = List.of(sw("rpt-group", DAY).minutes(45).bills("90834"), sw("rpt-group", DAY).minutes(50).bills("90834"), sw("rpt-group", DAY).minutes(40).bills("90834"));
@@ -720,7 +790,9 @@ abstract class ReportsContractTests extends ServerTestBase {
                   "--spring.datasource.username=" + hikari.getUsername(),
                   "--spring.datasource.password=" + (hikari.getPassword() == null ? "" : hikari.getPassword()),
                   "--psychcode.validation.warm-up=off",
-                  "--psychcode.terminology.warm-up-millis=0")) {
+                  "--psychcode.terminology.warm-up-millis=0",
+                  // the other server cuts a type into files of 7: each file read from its own first key
+                  "--psychcode.export.max-file-resources=7")) {
         int otherPort = ((org.springframework.boot.web.context.WebServerApplicationContext) other).getWebServer().getPort();
         String otherBase = "http://localhost:" + otherPort + "/fhir";
 
@@ -740,6 +812,13 @@ abstract class ReportsContractTests extends ServerTestBase {
         Export resumed = finish(status.replace(base(), otherBase));
         assertThat(resumed.ids("Claim")).isEqualTo(here.ids("Claim"));
         assertThat(jdbc.queryForObject("SELECT owner FROM export_job WHERE job_id = ?", String.class, jobId)).isNotEqualTo("a-stopped-server");
+
+        // kicked off there, the Claims come in files of 7, each read from its own first key: together every Claim once, in order
+        HttpResponse<String> kicked = send("GET", otherBase + "/$export?_type=Claim", null, "Prefer", "respond-async", "Accept", "application/fhir+json");
+        assertThat(kicked.statusCode()).as(kicked.body()).isEqualTo(202);
+        Export small = finish(kicked.headers().firstValue("Content-Location").orElseThrow());
+        assertThat(small.entries("output")).hasSizeGreaterThan(2);
+        assertThat(small.ids("Claim")).isEqualTo(here.ids("Claim"));
 
         assertThat(send("DELETE", status.replace(base(), otherBase), null).statusCode()).isEqualTo(202);
         assertThat(send("GET", status, null).statusCode()).isEqualTo(404);
