@@ -9,10 +9,11 @@ import java.util.stream.Collectors;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.exceptions.FHIRFormatError;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r5.conformance.profile.ProfileUtilities;
 import org.hl7.fhir.r5.elementmodel.JsonParser;
-import org.hl7.fhir.r5.elementmodel.Manager.FhirFormat;
 import org.hl7.fhir.r5.elementmodel.ParserBase;
 import org.hl7.fhir.r5.elementmodel.XmlParser;
+import org.hl7.fhir.r5.fhirpath.FHIRPathEngine;
 import org.hl7.fhir.r5.model.Resource;
 import org.hl7.fhir.r5.model.StructureDefinition;
 import org.hl7.fhir.r5.model.StructureDefinition.StructureDefinitionKind;
@@ -25,7 +26,7 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  * fetching and converting to R5 every definition of the chain, which is most of the cost of building a validator
  * and of its memory. The validator asks for them in three places, and reads only names there: its FHIRPath engine
  * (the names of the types and which are primitive), {@link #isPrimitiveType}, and the element parser, which looks
- * up the definition of each resource type it meets; that one parser is built here ({@link #parser}) to fetch the
+ * up the definition of each resource type it meets; that one parser is built here ({@link #jsonParser}, {@link #xmlParser}) to fetch the
  * definition by URL instead, whole. Every other question (a definition by URL, the definitions of a type) is
  * answered with whole definitions, fetched and converted as HAPI does, once each.
  *
@@ -116,28 +117,39 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
   }
 
   /**
-   * The HL7 element parser for JSON or XML, finding the definition of each resource type it meets by its URL
-   * rather than among all StructureDefinitions.
+   * What a JSON element parser reads definitions with, as HL7's parser builds it for itself: a {@code
+   * ProfileUtilities} over a FHIRPath engine (whose constructor reads the names of all types) that keeps the child
+   * definitions of each element it has met. One can serve many parsers, one at a time.
    */
-  ParserBase parser(FhirFormat format) {
-    return switch (format) {
-      case JSON -> new JsonParser(this) {
-        @Override
-        protected StructureDefinition getDefinition(List<ValidationMessage> errors, int line, int col, String name)
-            throws FHIRFormatError {
-          StructureDefinition sd = baseDefinition(name);
-          return sd != null ? sd : super.getDefinition(errors, line, col, name);
-        }
-      };
-      case XML -> new XmlParser(this) {
-        @Override
-        protected StructureDefinition getDefinition(
-            List<ValidationMessage> errors, int line, int col, String ns, String name) throws FHIRFormatError {
-          StructureDefinition sd = FHIR_NS.equals(ns) ? baseDefinition(name) : null;
-          return sd != null ? sd : super.getDefinition(errors, line, col, ns, name);
-        }
-      };
-      default -> throw new IllegalArgumentException("no parser for " + format);
+  ProfileUtilities profileUtilities() {
+    return new ProfileUtilities(this, null, null, new FHIRPathEngine(this));
+  }
+
+  /**
+   * The HL7 element parser for JSON, reading definitions with {@code profiles} and finding the definition of each
+   * resource type it meets by its URL rather than among all StructureDefinitions. It keeps the last document it
+   * parsed.
+   */
+  ParserBase jsonParser(ProfileUtilities profiles) {
+    return new JsonParser(this, profiles) {
+      @Override
+      protected StructureDefinition getDefinition(List<ValidationMessage> errors, int line, int col, String name)
+          throws FHIRFormatError {
+        StructureDefinition sd = baseDefinition(name);
+        return sd != null ? sd : super.getDefinition(errors, line, col, name);
+      }
+    };
+  }
+
+  /** The HL7 element parser for XML, finding definitions as {@link #jsonParser} does. It keeps no document. */
+  XmlParser xmlParser() {
+    return new XmlParser(this) {
+      @Override
+      protected StructureDefinition getDefinition(
+          List<ValidationMessage> errors, int line, int col, String ns, String name) throws FHIRFormatError {
+        StructureDefinition sd = FHIR_NS.equals(ns) ? baseDefinition(name) : null;
+        return sd != null ? sd : super.getDefinition(errors, line, col, ns, name);
+      }
     };
   }
 

@@ -55,7 +55,10 @@ class ProfileValidatorEquivalenceTest {
             own, coreSupport, new InMemoryTerminologyServerValidationSupport(CTX), new CommonCodeSystemsTerminologyService(CTX));
     if (lazily) {
       LazyWorkerContext worker = new LazyWorkerContext(chain, core, own::fetchAllStructureDefinitions);
-      return new Setup(ValidatorFoundation.newInstanceValidator(worker), worker::parser, core);
+      return new Setup(
+          ValidatorFoundation.newInstanceValidator(worker),
+          f -> f == FhirFormat.XML ? worker.xmlParser() : worker.jsonParser(worker.profileUtilities()),
+          core);
     }
     IWorkerContext worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(chain);
     return new Setup(ValidatorFoundation.newInstanceValidator(worker), f -> Manager.makeParser(worker, f), null);
