@@ -5,7 +5,7 @@
 #   target/server/server.jsa                  a class-data sharing archive of the classes it loads until ready
 #   target/server/jvm.options                 docker/jvm.options and the archive, as a java @argument file
 # Run it with: java @target/server/jvm.options -jar target/server/psychcode-fhir-server.jar
-# The fat jar (target/psychcode-fhir-server-*.jar) without the archive costs about half as much CPU again to start
+# The fat jar (target/psychcode-fhir-server-*.jar) without the archive needed a quarter to a half more CPU to be ready
 # (README, Performance). Usage: docker/server-layout.sh JAR TARGET_DIR; -Dpsychcode.server-layout.skip=true skips it.
 # Writing the archive takes one training start of the server (docker/cds-archive.sh); where it fails the layout
 # stays usable without it and the build goes on with a warning.
