@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Writes a class-data sharing (AppCDS) archive for the extracted server: the JVM then maps the classes the server
 # loads until it is ready, already parsed and verified, instead of loading them from the jars at every start.
-# Usage: docker/cds-archive.sh SERVER_DIR JAR_NAME JVM_OPTIONS_FILE [PORT]   (PORT: of the training start, 18999)
+# Usage: docker/cds-archive.sh SERVER_DIR JAR_NAME JVM_OPTIONS_FILE [PORT]   (PORT: of the training start; by default
+#   a free one, read from the server's log)
 #   writes SERVER_DIR/server.jsa; run the server with -XX:SharedArchiveFile=SERVER_DIR/server.jsa (and the same
-#   JVM options). Used by docker/Dockerfile and src/bench/server.sh.
+#   JVM options). Used by docker/Dockerfile, docker/server-layout.sh (the build) and src/bench/server.sh.
 # How: one training start until /actuator/health/readiness reports ready, listing the classes it loaded
 # (-XX:DumpLoadedClassList), then a static dump of that list. JDK 17 crashes while dumping the lambda proxy classes
 # of a list this size (SystemDictionaryShared::adjust_lambda_proxy_class_dictionary, in static and dynamic
@@ -12,7 +13,7 @@ set -euo pipefail
 dir=$1
 jar=$2
 options=$3
-port=${4:-18999}
+port=${4:-0}
 dir=$(cd "$dir" && pwd)
 # the training start runs in a scratch folder, so that nothing it writes (a database, logs) stays beside the server
 work=$(mktemp -d)
@@ -30,9 +31,13 @@ ready() {
 
 java -XX:DumpLoadedClassList=server.classlist @"$options" -jar "$dir/$jar" --server.port="$port" >cds-training.log 2>&1 &
 pid=$!
-until ready 2>/dev/null; do
+until [ "$port" != 0 ] && ready 2>/dev/null; do
   kill -0 "$pid" 2>/dev/null || { cat cds-training.log >&2; echo "the training start failed" >&2; exit 1; }
   sleep 0.5
+  if [ "$port" = 0 ]; then
+    port=$(sed -n 's/.*Tomcat started on port \([0-9]*\).*/\1/p' cds-training.log | head -n1)
+    port=${port:-0}
+  fi
 done
 kill "$pid"
 wait "$pid" || true

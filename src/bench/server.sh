@@ -11,7 +11,7 @@ build_jar() {
   local jar
   jar=$(ls "$bench_root"/target/psychcode-fhir-server-*.jar 2>/dev/null | grep -v original | head -n1 || true)
   if [ -z "$jar" ] || [ -n "$(cd "$bench_root" && find src/main terminology fhir-resources pom.xml -newer "$jar" -type f 2>/dev/null | head -n1)" ]; then
-    (cd "$bench_root" && ./mvnw -q -B -DskipTests package)
+    (cd "$bench_root" && ./mvnw -q -B -DskipTests -Dpsychcode.server-layout.skip=true package)
     jar=$(ls "$bench_root"/target/psychcode-fhir-server-*.jar | grep -v original | head -n1)
   fi
   echo "$jar"
