@@ -3,7 +3,10 @@
 # with security off and one with it on (bearer tokens checked, SMART scopes, a system/*.cruds token on every request),
 # each with its own fresh H2 file database, and the same wrk scenario is run against them in turn, ROUNDS times
 # (off, on, on, off, off, on, ...: neither always goes first), after warm-up runs of both until each one's CPU per
-# request has settled. Each run gives requests/s and the server's CPU per request (utime + stime of its threads from
+# request has settled. Every run's visits are new (numbered from the run's own offset, the same for both servers), so
+# no run repeats a Patient an earlier one stored. BENCH_STORE_DATA=DIR: both servers start on their own copy of that
+# H2 folder (a store seeded by reports.sh, say), so both measure a store of the same size, which the runs' growth
+# changes little; without it each starts empty, and the faster one's store grows faster. Each run gives requests/s and the server's CPU per request (utime + stime of its threads from
 # /proc, before and after, over the requests served; the JIT compilers' threads left out): a load that slows the
 # machine lengthens both servers' runs alike and changes the CPU a request takes far less.
 # Both servers run without the idle warm-up (psychcode.validation.idle-warm-up-millis=0): with it, the server not
@@ -28,6 +31,7 @@ off_port=${BENCH_PORT:-18600}
 on_port=$((off_port + 1))
 clients=${BENCH_CLIENTS:-16}
 warmup=${BENCH_WARMUP:-$seconds}
+run_number=0
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
 work=$(mktemp -d)
 security_args=("${bench_security_args[@]}")
@@ -51,7 +55,8 @@ run_once() {
   local pid=$1 port=$2 token=$3 script=$4 secs=$5 threads before after out total rps bad
   threads=$(( clients < 2 ? 1 : 2 ))
   before=$(ticks "$pid")
-  out=$(BENCH_TOKEN=$token wrk -t$threads -c"$clients" -d"${secs}s" -s "$script" "http://127.0.0.1:$port" -- $threads 2>&1)
+  out=$(BENCH_TOKEN=$token wrk -t$threads -c"$clients" -d"${secs}s" -s "$script" "http://127.0.0.1:$port" -- $threads \
+    $((run_number * 10000000)) 2>&1)
   after=$(ticks "$pid")
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   total=$(echo "$out" | awk '/requests in/{print $1}')
@@ -74,6 +79,10 @@ for scenario in "${scenarios[@]}"; do
       label="Bundle/\$validate of a 6-resource visit" ;;
     *) echo "unknown scenario $scenario (store, validate)" >&2; exit 2 ;;
   esac
+  for side in off on; do
+    mkdir -p "$work/$scenario-$side"
+    [ -z "${BENCH_STORE_DATA:-}" ] || cp "$BENCH_STORE_DATA"/psychcode.mv.db "$work/$scenario-$side/"
+  done
   bench_security_args=()
   start_server "$off_port" "$work/off.log" --psychcode.validation.idle-warm-up-millis=0 "--spring.datasource.url=jdbc:h2:file:$work/$scenario-off/psychcode;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"
   off_pid=$server_pid
@@ -87,6 +96,7 @@ for scenario in "${scenarios[@]}"; do
   # JIT has compiled the path), at most 8 runs each
   off_last= on_last= warm=0
   for ((w = 1; w <= 8; w++)); do
+    run_number=$((run_number + 1))
     a=$(run_once "$off_pid" "$off_port" "" "$script" "$warmup"); b=$(run_once "$on_pid" "$on_port" "$BENCH_TOKEN" "$script" "$warmup")
     echo "  warm-up $w: off ${a% *} requests/s, ${a#* } ms CPU per request; on ${b% *} requests/s, ${b#* } ms" >&2
     if [ -n "$off_last" ] && awk -v a="$off_last" -v b="${a#* }" -v c="$on_last" -v d="${b#* }" \
@@ -107,6 +117,7 @@ for scenario in "${scenarios[@]}"; do
   echo "|---|---:|---:|---:|---:|---:|"
   offs=() ons=()
   for ((r = 1; r <= rounds; r++)); do
+    run_number=$((run_number + 1))
     if ((r % 2)); then
       a=$(run_once "$off_pid" "$off_port" "" "$script" "$seconds"); b=$(run_once "$on_pid" "$on_port" "$BENCH_TOKEN" "$script" "$seconds")
     else

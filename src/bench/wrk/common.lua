@@ -23,15 +23,20 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- Arguments after "--": the number of threads, then (optional) an offset added to every number, so that runs
+-- against the same server given different offsets never repeat a number either.
+local offset = 0
+
 function init(args)
   counter = 0
   thread_count = tonumber(args[1] or "1")
+  offset = tonumber(args[2] or "0")
 end
 
 -- A number no other request of this run has used.
 function next_unique()
   counter = counter + 1
-  return counter * thread_count + thread_id
+  return offset + counter * thread_count + thread_id
 end
 
 function urlencode(s)
