@@ -270,11 +270,7 @@ class ExportRepository {
   void streamResources(ExportJob job, ExportFile file, List<String> compartment, Consumer<String> each) {
     pages(
         file.firstPk() - 1,
-        after -> {
-          Sql sql = versionAsOf(new Sql().add("SELECT r.res_pk, v.content FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
-          page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS NOT NULL AND v.last_updated > ?", sinceOf(job));
-          return compartmentAndOrder(sql, job, file.type(), false, compartment, PAGE);
-        },
+        after -> filePage(job, file, "r.res_pk, v.content", false, compartment, after),
         PAGE,
         rs -> {
           each.accept(rs.getString(2));
@@ -286,16 +282,23 @@ class ExportRepository {
   void streamDeletions(ExportJob job, ExportFile file, java.util.function.BiConsumer<Long, String> each) {
     pages(
         file.firstPk() - 1,
-        after -> {
-          Sql sql = versionAsOf(new Sql().add("SELECT r.res_pk, r.res_id FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
-          page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS NULL AND v.last_updated > ?", sinceOf(job));
-          return compartmentAndOrder(sql, job, file.type(), true, List.of(), PAGE);
-        },
+        after -> filePage(job, file, "r.res_pk, r.res_id", true, List.of(), after),
         PAGE,
         rs -> {
           each.accept(rs.getLong(1), rs.getString(2));
           return rs.getLong(1);
         });
+  }
+
+  /**
+   * One page of a file, after the key {@code after}: {@code columns} of the resources whose version as of the job's
+   * transaction time is content ({@code deleted} false) or a deletion ({@code deleted} true) written after its
+   * {@code _since}.
+   */
+  private static Sql filePage(ExportJob job, ExportFile file, String columns, boolean deleted, List<String> compartment, long after) {
+    Sql sql = versionAsOf(new Sql().add("SELECT " + columns + " FROM resource r JOIN resource_version v ON v.res_pk = r.res_pk AND v.version = "), job.transactionTime());
+    page(sql, file.type(), after, file.lastPk()).add(" AND v.content IS " + (deleted ? "" : "NOT ") + "NULL AND v.last_updated > ?", sinceOf(job));
+    return compartmentAndOrder(sql, job, file.type(), deleted, compartment, PAGE);
   }
 
   private static long sinceOf(ExportJob job) {
