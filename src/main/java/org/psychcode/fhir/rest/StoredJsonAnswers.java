@@ -53,11 +53,8 @@ public class StoredJsonAnswers {
 
   /** Whether a request's answer is compact JSON of whole resources, which the stored JSON can be written as. */
   static boolean applies(RequestDetails request) {
-    RestfulServerUtils.ResponseEncoding encoding =
-        RestfulServerUtils.determineResponseEncodingNoDefault(request, request.getServer().getDefaultResponseEncoding());
-    EncodingEnum format = encoding == null ? request.getServer().getDefaultResponseEncoding() : encoding.getEncoding();
     Set<SummaryEnum> summary = RestfulServerUtils.determineSummaryMode(request);
-    return format == EncodingEnum.JSON
+    return responseEncoding(request).getEncoding() == EncodingEnum.JSON
         && !RestfulServerUtils.prettyPrintResponse(request.getServer(), request)
         && (summary.isEmpty() || summary.equals(Set.of(SummaryEnum.FALSE)))
         && ElementsParameter.getElementsValueOrNull(request, false) == null
@@ -124,15 +121,18 @@ public class StoredJsonAnswers {
     if (lastUpdated != null && !lastUpdated.isEmpty()) {
       response.addHeader(Constants.HEADER_LAST_MODIFIED, DateUtils.formatDate(lastUpdated.getValue()));
     }
-    RestfulServerUtils.ResponseEncoding encoding =
-        RestfulServerUtils.determineResponseEncodingNoDefault(request, request.getServer().getDefaultResponseEncoding());
-    String contentType =
-        (encoding != null ? encoding : new RestfulServerUtils.ResponseEncoding(request.getFhirContext(), EncodingEnum.JSON, null))
-            .getResourceContentType();
+    String contentType = responseEncoding(request).getResourceContentType();
     Writer writer = response.getResponseWriter(details.getResponseCode(), contentType, Constants.CHARSET_NAME_UTF8, request.isRespondGzip());
     writer.write(body.toString());
     response.commitResponse(writer);
     return false;
+  }
+
+  /** The encoding HAPI answers this request in: the one asked for, else the server's default. */
+  private static RestfulServerUtils.ResponseEncoding responseEncoding(RequestDetails request) {
+    EncodingEnum byDefault = request.getServer().getDefaultResponseEncoding();
+    RestfulServerUtils.ResponseEncoding asked = RestfulServerUtils.determineResponseEncodingNoDefault(request, byDefault);
+    return asked != null ? asked : new RestfulServerUtils.ResponseEncoding(request.getFhirContext(), byDefault, null);
   }
 
   private static void quoted(StringBuilder out, String s) {
