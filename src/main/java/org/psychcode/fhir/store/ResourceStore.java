@@ -362,8 +362,7 @@ public class ResourceStore {
       standIn.setId(new IdType(v.type(), v.id(), Long.toString(v.version())));
       Set<String> patients = selfCompartment(type, v.id());
       for (String[] ref : references.getOrDefault(v.pk(), List.of())) {
-        SearchParam p = type.params().get(ref[0]);
-        if (p != null && p.compartments().contains("Patient")) {
+        if (inPatientCompartment(type, ref[0])) {
           patients.add("Patient/" + ref[1]);
         }
       }
@@ -450,14 +449,17 @@ public class ResourceStore {
 
   private static Set<String> patients(StoredType type, IndexRows rows, Set<String> out) {
     for (IndexRows.Ref r : rows.references()) {
-      if (r.param() != null && "Patient".equals(r.targetType())) {
-        SearchParam p = type.params().get(r.param());
-        if (p != null && p.compartments().contains("Patient")) {
-          out.add("Patient/" + r.targetId());
-        }
+      if (r.param() != null && "Patient".equals(r.targetType()) && inPatientCompartment(type, r.param())) {
+        out.add("Patient/" + r.targetId());
       }
     }
     return out;
+  }
+
+  /** Whether a Patient that {@code type}'s search parameter {@code param} references has the resource in its compartment. */
+  private static boolean inPatientCompartment(StoredType type, String param) {
+    SearchParam p = type.params().get(param);
+    return p != null && p.compartments().contains("Patient");
   }
 
   // ---- building blocks (inside a database transaction) ----------------------------------------------
