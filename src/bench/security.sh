@@ -90,7 +90,7 @@ cost() {
 spread() {
   printf '%s\n' "$@" | grep -v n/a | sort -g | awk '{v[NR] = $1} END { if (NR == 0) { print "n/a"; exit }
     q1 = v[int((NR + 3) / 4)]; q3 = v[NR + 1 - int((NR + 3) / 4)]
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    m = (NR % 2) ? v[(NR + 1) / 2] : sprintf("%+.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2)
     printf "%s %s %s %s %s", v[1], q1, m, q3, v[NR] }'
 }
 
