@@ -5,9 +5,11 @@ and the difference, largest growth first:
 - own: each sample counted once, for the class of its innermost frame outside the JDK (java., jdk., sun., com.sun.),
   so a filter that only wraps the rest of the request counts only the work it does itself (by package, then class);
 - inclusive: for every method, the samples in whose stack it appears anywhere.
-Reads the profiles with the JDK's `jfr print`.
+Reads the profiles with the JDK's `jfr print`. With --allocation the same views weigh the allocation samples
+(jdk.ObjectAllocationSample, by the bytes each stands for) instead of the execution samples: what a request allocates
+is what the collector later spends its CPU on, outside any Java frame.
 
-Usage: src/bench/jfr-diff.py BASE.jfr OTHER.jfr [LINES] [FILTER]
+Usage: src/bench/jfr-diff.py [--allocation] BASE.jfr OTHER.jfr [LINES] [FILTER]
 FILTER: only names containing one of its comma-separated parts (org.springframework.security,com.nimbusds), with the
 total own share of those packages in each profile.
 """
@@ -22,34 +24,49 @@ FRAME = re.compile(r"^\s+([\w$.<>/]+)\(.*\)\s+line:")
 JDK = ("java.", "jdk.", "sun.", "com.sun.")
 
 
-def profile(path):
-    """The number of samples, the inclusive count of each method and the own count of each class."""
+WEIGHT = re.compile(r"^\s+weight = ([\d.,]+) (bytes|kB|MB|GB)")
+UNITS = {"bytes": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
+
+
+def profile(path, event):
+    """The samples' total weight (1 each, or the bytes an allocation sample stands for), the inclusive weight of each
+    method and the own weight of each class."""
     out = subprocess.run(
-        ["jfr", "print", "--stack-depth", "256", "--events", "jdk.ExecutionSample", path],
+        ["jfr", "print", "--stack-depth", "256", "--events", event, path],
         check=True, capture_output=True, text=True).stdout
     inclusive = collections.Counter()
     own = collections.Counter()
     samples = 0
-    seen = None
+    methods = None
     owner = None
+    weight = 1
+
+    def close():
+        nonlocal samples
+        if methods is not None:
+            samples += weight
+            own[owner or "(the JDK alone)"] += weight
+            for method in methods:
+                inclusive[method] += weight
+
     for line in out.splitlines():
-        if line.startswith("jdk.ExecutionSample"):
-            if seen is not None:
-                own[owner or "(the JDK alone)"] += 1
-            samples += 1
-            seen = set()
+        if line.startswith(event):
+            close()
+            methods = set()
             owner = None
+            weight = 1
+            continue
+        w = WEIGHT.match(line)
+        if w and methods is not None:
+            weight = float(w.group(1).replace(",", "")) * UNITS[w.group(2)]
             continue
         m = FRAME.match(line)
-        if m and seen is not None:
+        if m and methods is not None:
             method = m.group(1)
             if owner is None and not method.startswith(JDK):
                 owner = method.rsplit(".", 1)[0]
-            if method not in seen:
-                seen.add(method)
-                inclusive[method] += 1
-    if seen is not None:
-        own[owner or "(the JDK alone)"] += 1
+            methods.add(method)
+    close()
     return samples, inclusive, own
 
 
@@ -75,12 +92,18 @@ def table(title, n0, c0, n1, c1, lines, only):
 
 
 def main():
-    base, other = sys.argv[1], sys.argv[2]
-    lines = int(sys.argv[3]) if len(sys.argv) > 3 else 40
-    only = [o for o in (sys.argv[4] if len(sys.argv) > 4 else "").split(",") if o]
-    n0, i0, o0 = profile(base)
-    n1, i1, o1 = profile(other)
-    print(f"{base}: {n0} samples; {other}: {n1} samples")
+    args = sys.argv[1:]
+    event = "jdk.ExecutionSample"
+    if args and args[0] == "--allocation":
+        event = "jdk.ObjectAllocationSample"
+        args = args[1:]
+    base, other = args[0], args[1]
+    lines = int(args[2]) if len(args) > 2 else 40
+    only = [o for o in (args[3] if len(args) > 3 else "").split(",") if o]
+    n0, i0, o0 = profile(base, event)
+    n1, i1, o1 = profile(other, event)
+    unit = "samples" if event == "jdk.ExecutionSample" else "bytes sampled"
+    print(f"{base}: {n0:.0f} {unit}; {other}: {n1:.0f} {unit}")
     if only:
         t0 = sum(n for c, n in o0.items() if any(o in c for o in only))
         t1 = sum(n for c, n in o1.items() if any(o in c for o in only))

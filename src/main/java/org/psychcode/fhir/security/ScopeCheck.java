@@ -1,6 +1,5 @@
 package org.psychcode.fhir.security;
 
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.List;
 import java.util.Map;
 import org.psychcode.fhir.store.Interaction;
@@ -22,7 +21,7 @@ final class ScopeCheck implements StoreAccessCheck {
   }
 
   @Override
-  public void checkType(Interaction interaction, String type, RequestDetails request) {
+  public void checkType(Interaction interaction, String type) {
     policy.checkType(interaction, type);
   }
 

@@ -108,7 +108,7 @@ public class BundleProcessor {
           413, IssueType.TOOLONG, "The Bundle holds " + entries.size() + " entries; a transaction may hold at most " + maxEntries + ".");
     }
     for (Step s : steps(bundle)) {
-      atEntry(s, () -> store.checkType(s.interaction(), s.type().name(), request));
+      atEntry(s, () -> store.checkType(s.interaction(), s.type().name()));
     }
     ProfileFindings profiles = validation.profiles(bundle, text, encoding);
     Return wanted = Return.of(request == null ? null : request.getHeader("Prefer"), Return.MINIMAL);

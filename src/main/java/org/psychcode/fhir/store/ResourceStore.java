@@ -127,7 +127,7 @@ public class ResourceStore {
 
   /** Create, or with {@code ifNoneExist} a conditional create (the match answered when there is one). */
   public Written create(String typeName, IBaseResource resource, String text, EncodingEnum encoding, String ifNoneExist, RequestDetails request) {
-    checkType(Interaction.CREATE, typeName, request);
+    checkType(Interaction.CREATE, typeName);
     StoredType type = type(typeName);
     requireType(type, resource, null);
     localReferences(resource, request);
@@ -151,7 +151,7 @@ public class ResourceStore {
   /** Update (PUT): a new version, or with an id not yet stored the first one; {@code ifMatch} checks the version. */
   public Written update(
       String typeName, String id, Long ifMatch, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
-    checkType(Interaction.UPDATE, typeName, request);
+    checkType(Interaction.UPDATE, typeName);
     StoredType type = type(typeName);
     requireId(id);
     requireType(type, resource, id);
@@ -170,7 +170,7 @@ public class ResourceStore {
   /** Conditional update: the one match is updated, none creates, more than one is a 412. */
   public Written conditionalUpdate(
       String typeName, String criteria, IBaseResource resource, String text, EncodingEnum encoding, RequestDetails request) {
-    checkType(Interaction.UPDATE, typeName, request);
+    checkType(Interaction.UPDATE, typeName);
     StoredType type = type(typeName);
     requireType(type, resource, null);
     localReferences(resource, request);
@@ -199,7 +199,7 @@ public class ResourceStore {
   }
 
   public Written delete(String typeName, String id, Long ifMatch, RequestDetails request) {
-    checkType(Interaction.DELETE, typeName, request);
+    checkType(Interaction.DELETE, typeName);
     StoredType type = type(typeName);
     requireId(id);
     return retrying(() -> inTransaction(() -> remove(type, id, ifMatch, request)));
@@ -207,7 +207,7 @@ public class ResourceStore {
 
   /** Conditional delete: the one match is deleted, none is a 404, more than one a 412. */
   public Written conditionalDelete(String typeName, String criteria, RequestDetails request) {
-    checkType(Interaction.DELETE, typeName, request);
+    checkType(Interaction.DELETE, typeName);
     StoredType type = type(typeName);
     return retrying(
         () ->
@@ -222,7 +222,7 @@ public class ResourceStore {
 
   /** Read, or with a version vread: 404 when it never existed, 410 when deleted. */
   public IBaseResource read(String typeName, String id, Long version, RequestDetails request) {
-    checkType(version == null ? Interaction.READ : Interaction.VREAD, typeName, request);
+    checkType(version == null ? Interaction.READ : Interaction.VREAD, typeName);
     StoredType type = type(typeName);
     Optional<StoredVersion> found = version == null ? resources.read(type.name(), id) : resources.read(type.name(), id, version);
     StoredVersion v =
@@ -264,7 +264,7 @@ public class ResourceStore {
    * stand-in into its resource.
    */
   public SearchPage search(String typeName, Map<String, String[]> parameters, RequestDetails request, boolean asStored) {
-    checkType(Interaction.SEARCH, typeName, request);
+    checkType(Interaction.SEARCH, typeName);
     StoredType type = type(typeName);
     StoreAccess access = new StoreAccess(Interaction.SEARCH, type.name(), null, null, Set.of(), parameters, request);
     check(access);
@@ -392,7 +392,7 @@ public class ResourceStore {
   public record HistoryPage(List<IBaseResource> versions, int total) {}
 
   public HistoryPage history(String typeName, String id, Long since, int offset, int count, RequestDetails request) {
-    checkType(id == null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_INSTANCE, typeName, request);
+    checkType(id == null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_INSTANCE, typeName);
     StoredType type = type(typeName);
     Interaction interaction = id == null ? Interaction.HISTORY_TYPE : Interaction.HISTORY_INSTANCE;
     check(new StoreAccess(interaction, type.name(), id, null, Set.of(), Map.of(), request));
@@ -745,8 +745,8 @@ public class ResourceStore {
   }
 
   /** The first check of an interaction, before any work: may this client do it on this type at all. */
-  public void checkType(Interaction interaction, String typeName, RequestDetails request) {
-    accessChecks.forEach(c -> c.checkType(interaction, typeName, request));
+  public void checkType(Interaction interaction, String typeName) {
+    accessChecks.forEach(c -> c.checkType(interaction, typeName));
   }
 
   /**

@@ -19,7 +19,7 @@ public interface StoreAccessCheck {
    * row): whether this client may do this kind of interaction on this type at all. {@link #check} follows once the
    * resource and its compartments are known.
    */
-  default void checkType(Interaction interaction, String type, ca.uhn.fhir.rest.api.server.RequestDetails request) {}
+  default void checkType(Interaction interaction, String type) {}
 
   /**
    * Criteria added to a search (AND-ed with the client's) before it runs, once {@link #check} allowed it: how a check
