@@ -22,9 +22,9 @@ import org.springframework.core.Ordered;
  * <p>Why: the writer's housekeeping rewrites the file's partly filled chunks whenever the database is idle and fewer
  * than 90 % of the chunks' bytes are live, which is how a file written under load is left (79 % for the
  * 100,000-visit store: 2.0 GB, 1,865 chunks). A start is idle for the database, so the writer spent it reading and
- * rewriting pages: in a JFR profile of a start on that store, 18 % of the execution samples (about 4 s of CPU) were
- * its chunk rewrites and their serialisation, against none on an empty store, while opening the file and Flyway's
- * check took 1.5 %. Once ready it goes on as before, and under traffic it rewrites only chunks well below that
+ * rewriting pages: in a JFR profile of a start on that store, 18 % of the execution samples (about 5 s of its 31 s of
+ * CPU) were its chunk rewrites and their serialisation, against none on an empty store, while opening the file and
+ * Flyway's check took 1.5 %. Once ready it goes on as before, and under traffic it rewrites only chunks well below that
  * fill rate.
  *
  * <p>Durability does not change: the store writes every commit to the file itself ({@link StoreTransactionManager}'s
@@ -56,7 +56,8 @@ final class H2BackgroundWriter implements BeanPostProcessor, ApplicationListener
       return false;
     }
     String rest = url.substring("jdbc:h2:".length()).toLowerCase(Locale.ROOT);
-    return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:") && !rest.contains(";write_delay=");
+    return !rest.startsWith("mem:") && !rest.startsWith("tcp:") && !rest.startsWith("ssl:")
+        && !rest.contains(";write_delay=");
   }
 
   /**
@@ -81,9 +82,11 @@ final class H2BackgroundWriter implements BeanPostProcessor, ApplicationListener
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute("SET WRITE_DELAY " + WRITE_DELAY_MILLIS);
-      log.info("H2's background writer started (WRITE_DELAY {} ms): it compacts the file from now on", WRITE_DELAY_MILLIS);
+      log.info("H2's background writer started (WRITE_DELAY {} ms): it compacts the file from now on",
+          WRITE_DELAY_MILLIS);
     } catch (SQLException e) {
-      log.warn("H2's background writer could not be started, so the file is not compacted while the server runs: {}", e.toString());
+      log.warn("H2's background writer could not be started, so the file is not compacted while the server runs: {}",
+          e.toString());
     }
   }
 }

@@ -39,7 +39,8 @@ class H2BackgroundWriterTest extends ServerTestBase {
   private String writeDelay() throws Exception {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+        ResultSet r =
+            s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
       assertThat(r.next()).isTrue();
       return r.getString(1);
     }
