@@ -15,9 +15,9 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 
 /**
- * Keeps H2's background writer from competing with start-up: an H2 file database is opened with {@code
- * WRITE_DELAY=0} (added to the URL), and the writer is started ({@code SET WRITE_DELAY 500}, H2's default) once the
- * server is ready, right after the warm-ups that readiness waits for.
+ * Keeps H2's background writer from competing with start-up: as soon as the pool exists, an H2 file database gets
+ * {@code SET WRITE_DELAY 0}, which stops the writer, and the writer is started again ({@code SET WRITE_DELAY 500},
+ * H2's default) once the server is ready, right after the warm-ups that readiness waits for.
  *
  * <p>Why: the writer's housekeeping rewrites the file's partly filled chunks whenever the database is idle and fewer
  * than 90 % of the chunks' bytes are live, which is how a file written under load is left (79 % for the
@@ -41,11 +41,16 @@ final class H2BackgroundWriter implements BeanPostProcessor, ApplicationListener
 
   private volatile boolean deferred;
 
+  /**
+   * The writer is switched off by a statement, not by {@code WRITE_DELAY=0} in the URL: the pool may close every
+   * connection at some point (HikariCP replaces each after its maximum lifetime), H2 then closes the database and the
+   * next connection opens it again with the URL's settings, which would leave the writer off for good. {@code SET
+   * WRITE_DELAY} is kept in the database, so a reopening after readiness finds 500 again.
+   */
   @Override
-  public Object postProcessBeforeInitialization(Object bean, String beanName) {
+  public Object postProcessAfterInitialization(Object bean, String beanName) {
     if (bean instanceof HikariDataSource hikari && defers(hikari.getJdbcUrl())) {
-      hikari.setJdbcUrl(hikari.getJdbcUrl() + ";WRITE_DELAY=0");
-      deferred = true;
+      deferred = set(hikari, 0);
     }
     return bean;
   }
@@ -79,14 +84,20 @@ final class H2BackgroundWriter implements BeanPostProcessor, ApplicationListener
   }
 
   private static void start(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("SET WRITE_DELAY " + WRITE_DELAY_MILLIS);
+    if (set(dataSource, WRITE_DELAY_MILLIS)) {
       log.info("H2's background writer started (WRITE_DELAY {} ms): it compacts the file from now on",
           WRITE_DELAY_MILLIS);
+    }
+  }
+
+  private static boolean set(DataSource dataSource, int writeDelayMillis) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET WRITE_DELAY " + writeDelayMillis);
+      return true;
     } catch (SQLException e) {
-      log.warn("H2's background writer could not be started, so the file is not compacted while the server runs: {}",
-          e.toString());
+      log.warn("H2's background writer could not be set to WRITE_DELAY {}: {}", writeDelayMillis, e.toString());
+      return false;
     }
   }
 }

@@ -12,8 +12,8 @@ import org.psychcode.fhir.support.ServerTestBase;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The test server's H2 file is opened without H2's background writer, which starts once the server is ready; which
- * URLs get that treatment.
+ * The test server's H2 file runs without H2's background writer until the server is ready, and with it after (the URL
+ * is left as it is, so a reopening of the database by the pool keeps the writer); which URLs get that treatment.
  */
 class H2BackgroundWriterTest extends ServerTestBase {
 
@@ -21,7 +21,7 @@ class H2BackgroundWriterTest extends ServerTestBase {
 
   @Test
   void theFileIsOpenedWithoutTheWriterWhichStartsOnceTheServerIsReady() throws Exception {
-    assertThat(((HikariDataSource) dataSource).getJdbcUrl()).startsWith("jdbc:h2:file:").endsWith(";WRITE_DELAY=0");
+    assertThat(((HikariDataSource) dataSource).getJdbcUrl()).startsWith("jdbc:h2:file:").doesNotContainIgnoringCase("WRITE_DELAY");
     long deadline = System.nanoTime() + 180_000_000_000L;
     while (!send("GET", "http://localhost:" + port + "/actuator/health/readiness", null).body().contains("\"UP\"")) {
       assertThat(System.nanoTime()).as("ready within 180 s").isLessThan(deadline);
