@@ -12,12 +12,19 @@ import org.springframework.context.event.EventListener;
 /**
  * Wires the store and says at start-up, in one line, which database it uses (an H2 file, H2 in memory, PostgreSQL)
  * and how writes are validated. Start-up reads none of the stored data: Flyway checks its history table and the
- * store answers from the database per request, so a store of 100,000 visits starts as fast as an empty one.
+ * store answers from the database per request; on an H2 file, H2's background writer, which compacts the file, starts
+ * only once the server is ready ({@link H2BackgroundWriter}).
  */
 @Configuration
 class StoreConfig {
 
   private static final Logger log = LoggerFactory.getLogger(StoreConfig.class);
+
+  /** Static: it adjusts the DataSource before the pool opens the database. */
+  @Bean
+  static H2BackgroundWriter h2BackgroundWriter() {
+    return new H2BackgroundWriter();
+  }
 
   @Bean
   StoredTypes storedTypes(FhirContext ctx, StoreProperties properties) {

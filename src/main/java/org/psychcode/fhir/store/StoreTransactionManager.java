@@ -16,7 +16,8 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
  * {@code MVStore.commit()}, the same write that {@code WRITE_DELAY=0} makes at every commit). So an acknowledged write
  * survives a {@code kill -9} while H2 keeps its background writer, which {@code WRITE_DELAY=0} switches off and which
  * alone compacts the file: without it every commit appends a chunk that is never reclaimed (1.7 GB after 10,000
- * visits). H2 does not fsync here: a power cut can still lose the last commits.
+ * visits). (It is switched off only until the server is ready: {@link H2BackgroundWriter}.) H2 does not fsync here: a
+ * power cut can still lose the last commits.
  *
  * <p>Group commit: one {@code CHECKPOINT} writes every transaction committed before it started, so a commit waits
  * for the checkpoint in progress and returns without one of its own when a checkpoint that started after its commit
