@@ -20,6 +20,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +32,7 @@ import org.springframework.stereotype.Component;
  * HAPI's lenient reading skips an element it does not know, a primitive given as an object and a list given as an
  * object, so the store would keep less than the client sent and answer 201; here that is a 400 naming the element.
  * {@code $validate} and the terminology operations keep HAPI's lenient reading: the validator reports what they hold.
+ * A transaction or batch Bundle in JSON read so is handed to HAPI as the request's resource, so it is not read twice.
  */
 @Component
 @Interceptor
@@ -37,6 +40,7 @@ public class PostedContentCheck {
 
   private static final Set<RestOperationTypeEnum> WRITES =
       Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
+  private static final Set<RestOperationTypeEnum> BUNDLES = Set.of(RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
 
   private final FhirContext ctx;
 
@@ -68,7 +72,12 @@ public class PostedContentCheck {
       return;
     }
     if (stores(request, operation)) {
-      readWholly(text, encoding);
+      IBaseResource read = readWholly(text, encoding, request.getFhirServerBase());
+      if (read instanceof IBaseBundle && encoding == EncodingEnum.JSON && BUNDLES.contains(operation)) {
+        // HAPI takes a resource already set on the request instead of reading the body again
+        // (ResourceParameter.parseResourceFromRequest): read as it would read it, so the Bundle is parsed once
+        request.setResource(read);
+      }
     }
   }
 
@@ -95,19 +104,25 @@ public class PostedContentCheck {
     }
   }
 
-  /** Reads a body to be stored with nothing skipped: an element the parser does not know is a 400 naming it. */
-  private void readWholly(String text, EncodingEnum encoding) {
+  /**
+   * Reads a body to be stored with nothing skipped: an element the parser does not know is a 400 naming it. Answers
+   * what was read, as HAPI's reading of the body reads it (same parser options, the server's base), or null when the
+   * parser failed otherwise.
+   */
+  private IBaseResource readWholly(String text, EncodingEnum encoding, String serverBase) {
     if (text == null) {
-      return;
+      return null;
     }
     IParser parser = encoding == EncodingEnum.XML ? ctx.newXmlParser() : ctx.newJsonParser();
+    parser.setServerBaseUrl(serverBase);
     parser.setParserErrorHandler(NOTHING_SKIPPED);
     try {
-      parser.parseResource(text);
+      return parser.parseResource(text);
     } catch (DataFormatException e) {
       throw new InvalidRequestException("The body holds content this server would not store: " + e.getMessage());
     } catch (RuntimeException e) {
       // anything else the parser fails on, HAPI's own reading of the body answers
+      return null;
     }
   }
 
