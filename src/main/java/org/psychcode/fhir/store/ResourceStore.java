@@ -565,6 +565,11 @@ public class ResourceStore {
    * is gone or was never stored).
    */
   public void record(String typeName, IBaseResource resource) {
+    record(typeName, resource, this::encode);
+  }
+
+  /** As {@link #record(String, IBaseResource)}, the stored JSON written by {@code json} (HAPI's encoding, exactly). */
+  public <R extends IBaseResource> void record(String typeName, R resource, Function<R, String> json) {
     StoredType type = type(typeName);
     String id = newId();
     long now = clock.stamp();
@@ -573,7 +578,7 @@ public class ResourceStore {
     WriteBatch batch = batch();
     long pk = keys.next();
     batch.resources.add(new WriteBatch.NewResource(pk, type.name(), id, now));
-    batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, encode(resource)));
+    batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, sized(resource, json.apply(resource))));
     batch.indexes.add(new WriteBatch.Index(pk, type.name(), rows));
   }
 
@@ -861,7 +866,11 @@ public class ResourceStore {
   }
 
   String encode(IBaseResource resource) {
-    String json = ctx.newJsonParser().encodeResourceToString(resource);
+    return sized(resource, ctx.newJsonParser().encodeResourceToString(resource));
+  }
+
+  /** The JSON of a resource to be stored; a 413 beyond the size the store keeps. */
+  private static String sized(IBaseResource resource, String json) {
     if (json.length() > 1_000_000) {
       throw StoreErrors.status(
           413, IssueType.TOOLONG, resource.fhirType() + " is " + json.length() + " characters as JSON; the store keeps resources of up to 1,000,000.");
