@@ -348,6 +348,7 @@ public class ResourceStore {
   }
 
   private static final String STORED_JSON = ResourceStore.class.getName() + ".storedJson";
+  private static final String REFERENCES = ResourceStore.class.getName() + ".references";
   private static final String PATIENTS = ResourceStore.class.getName() + ".patients";
 
   /** Stand-ins of these versions (see {@link #search(String, Map, RequestDetails, boolean)}), their compartments read at once. */
@@ -541,11 +542,18 @@ public class ResourceStore {
     return new Written(Written.Kind.MATCHED, type.name(), match.id(), v.version(), v.lastUpdated(), resource, null);
   }
 
+  /** The index rows of a resource about to be stored; its references kept on it for {@link #missingReferences}. */
+  private IndexRows indexed(IBaseResource resource, StoredType type) {
+    IndexRows rows = indexer.index(resource, type);
+    resource.setUserData(REFERENCES, rows.references());
+    return rows;
+  }
+
   /** Stores a new resource under {@code id} (a DuplicateKeyException when the id is taken). */
   public Written insert(StoredType type, String id, IBaseResource resource, Interaction interaction, OperationOutcome outcome, RequestDetails request) {
     long now = clock.stamp();
     stamp(resource, type.name(), id, 1, now);
-    IndexRows rows = indexer.index(resource, type);
+    IndexRows rows = indexed(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
     check(new StoreAccess(interaction, type.name(), id, resource, patients, Map.of(), request));
     WriteBatch batch = batch();
@@ -603,7 +611,7 @@ public class ResourceStore {
     long version = current.version() + 1;
     long now = Math.max(clock.stamp(), current.lastUpdated());
     stamp(resource, type.name(), id, version, now);
-    IndexRows rows = indexer.index(resource, type);
+    IndexRows rows = indexed(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
     if (!current.deleted()) {
       resources.read(type.name(), id).filter(v -> !v.deleted()).ifPresent(v -> patients.addAll(patients(parse(v))));
@@ -660,6 +668,9 @@ public class ResourceStore {
    * {@code Type/id}s written by the same transaction.
    */
   public List<String> missingReferences(IBaseResource resource, Set<String> pending) {
+    if (resource.getUserData(REFERENCES) instanceof List<?> indexed && allKnown(indexed, pending)) {
+      return List.of();
+    }
     Map<String, Set<String>> byType = new LinkedHashMap<>();
     Map<String, String> where = new LinkedHashMap<>();
     for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
@@ -681,6 +692,27 @@ public class ResourceStore {
           ids.stream().filter(i -> !found.contains(i)).forEach(i -> missing.add(t + "/" + i + " at " + where.get(t + "/" + i)));
         });
     return missing;
+  }
+
+  /**
+   * Whether every reference of a resource's index rows ({@link IndexRows#references}: all its references, as the walk
+   * of {@link #missingReferences} finds them) to a stored type is pending or stored: the common case, answered without
+   * walking the resource again. When one is not, {@link #missingReferences} walks it to say where.
+   */
+  private boolean allKnown(List<?> references, Set<String> pending) {
+    Map<String, Set<String>> byType = new LinkedHashMap<>();
+    for (Object o : references) {
+      IndexRows.Ref ref = (IndexRows.Ref) o;
+      if (types.isStored(ref.targetType()) && !ref.targetId().startsWith("http") && !pending.contains(ref.targetType() + "/" + ref.targetId())) {
+        byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : byType.entrySet()) {
+      if (resources.existing(e.getKey(), e.getValue()).size() < e.getValue().size()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
