@@ -59,8 +59,8 @@ visit_run() {
   out=$(wrk -t$threads -c"$clients" -d"${secs}s" --latency -s "$script" "http://127.0.0.1:$port" -- $threads $((run_number * 10000000)) 2>&1)
   a1=$(ticks all) n1=$(ticks nojit)
   total=$(echo "$out" | awk '/requests in/{print $1}')
-  cpu_ms=$(awk -v t=$((a1 - a0)) -v hz="$(getconf CLK_TCK)" -v n="${total:-0}" 'BEGIN{if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "n/a"}')
-  nojit_ms=$(awk -v t=$((n1 - n0)) -v hz="$(getconf CLK_TCK)" -v n="${total:-0}" 'BEGIN{if (n > 0) printf "%.2f", t * 1000 / hz / n; else print "n/a"}')
+  cpu_ms=$(awk -v t=$((a1 - a0)) -v hz="$(getconf CLK_TCK)" -v n="${total:-0}" 'BEGIN{if (n > 0) printf "%.2f ms", t * 1000 / hz / n; else print "n/a"}')
+  nojit_ms=$(awk -v t=$((n1 - n0)) -v hz="$(getconf CLK_TCK)" -v n="${total:-0}" 'BEGIN{if (n > 0) printf "%.2f ms", t * 1000 / hz / n; else print "n/a"}')
 }
 
 # row LABEL: the table row of the last visit_run, with the load average at its end
@@ -70,7 +70,7 @@ row() {
   p50=$(echo "$out" | awk '$1=="50%"{print $2}')
   p99=$(echo "$out" | awk '$1=="99%"{print $2}')
   bad=$(echo "$out" | awk '/unexpected answers:/{print $3}')
-  echo "| $1 | ${rps}$([ "${bad:-0}" != "0" ] && echo " ($bad unexpected answers)") | $p50 | $p99 | $cpu_ms ms | $nojit_ms ms | $(cut -d' ' -f1 /proc/loadavg) |"
+  echo "| $1 | ${rps}$([ "${bad:-0}" != "0" ] && echo " ($bad unexpected answers)") | $p50 | $p99 | $cpu_ms | $nojit_ms | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 # warm_up: 16 clients in windows until two consecutive windows' CPU per transaction agree within 5 %, or the cap;
@@ -81,7 +81,7 @@ warm_up() {
     visit_run 16 "$window"
     spent=$((spent + window))
     windows="$windows${windows:+, }$cpu_ms"
-    if [ -n "$last" ] && awk -v a="$last" -v b="$cpu_ms" 'BEGIN{exit !(a + 0 > 0 && b + 0 > 0 && b <= a * 1.05 && b >= a * 0.95)}'; then
+    if [ -n "$last" ] && awk -v a="${last% ms}" -v b="${cpu_ms% ms}" 'BEGIN{exit !(a + 0 > 0 && b + 0 > 0 && b <= a * 1.05 && b >= a * 0.95)}'; then
       settled=yes
       break
     fi
@@ -89,7 +89,7 @@ warm_up() {
   done
   local stored
   stored=$(curl_auth -s "$base/Claim?_summary=count" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
-  warm_line="warm-up: ${spent} s at 16 clients ($([ $settled = yes ] && echo "settled: the last two ${window} s windows within 5 %" || echo "NOT settled within the ${warmup_max} s cap")); CPU per transaction of its windows: $windows ms; $stored visits stored before the steady run"
+  warm_line="warm-up: ${spent} s at 16 clients ($([ $settled = yes ] && echo "settled: the last two ${window} s windows within 5 %" || echo "NOT settled within the ${warmup_max} s cap")); CPU per transaction of its windows: $windows; $stored visits stored before the steady run"
 }
 
 echo_header() {
