@@ -74,7 +74,7 @@ class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycl
             written.add(w.type() + "/" + w.id());
             patients.addAll(w.patients());
           }
-          store.record(TYPE, AuditEvents.write(kind.interaction(), written, patients, Requestor.of(kind.request())));
+          store.record(TYPE, AuditEvents.write(kind.interaction(), written, patients, Requestor.of(kind.request())), AuditEventJson::write);
         });
   }
 
@@ -158,7 +158,7 @@ class AuditTrail implements StoreWriteListener, StoreReadListener, SmartLifecycl
       try {
         store.inTransaction(
             () -> {
-              batch.forEach(e -> store.record(TYPE, e));
+              batch.forEach(e -> store.record(TYPE, e, AuditEventJson::write));
               return null;
             });
         return;

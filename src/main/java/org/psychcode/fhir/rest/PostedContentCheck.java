@@ -10,6 +10,7 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ScalarType;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ValueType;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServerUtils;
@@ -20,6 +21,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +33,11 @@ import org.springframework.stereotype.Component;
  * HAPI's lenient reading skips an element it does not know, a primitive given as an object and a list given as an
  * object, so the store would keep less than the client sent and answer 201; here that is a 400 naming the element.
  * {@code $validate} and the terminology operations keep HAPI's lenient reading: the validator reports what they hold.
+ *
+ * <p>A transaction or batch Bundle in JSON is read so once, before HAPI reads the body ({@link #readBundleOnce}): when
+ * nothing in it is skipped, HAPI is handed that Bundle as the request's resource, which it takes instead of reading the
+ * body again (its {@code ResourceParameter.parseResourceFromRequest}). Any body that reading does not take whole is read
+ * by HAPI and checked here as before.
  */
 @Component
 @Interceptor
@@ -37,6 +45,8 @@ public class PostedContentCheck {
 
   private static final Set<RestOperationTypeEnum> WRITES =
       Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
+  private static final Set<RestOperationTypeEnum> BUNDLES = Set.of(RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
+  private static final String READ_WHOLLY = PostedContentCheck.class.getName() + ".readWholly";
 
   private final FhirContext ctx;
 
@@ -44,8 +54,44 @@ public class PostedContentCheck {
     this.ctx = ctx;
   }
 
+  /**
+   * After HAPI has chosen the method and before it reads the body: a JSON transaction or batch Bundle in UTF-8 read
+   * with nothing skipped becomes the request's resource. Whatever this reading does not take (another charset, content
+   * it would skip, a body that is not a Bundle or not JSON at all) is left to HAPI and to {@link #check}.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+  public boolean readBundleOnce(RequestDetails request) {
+    if (request.getRequestType() != RequestTypeEnum.POST
+        || !BUNDLES.contains(request.getRestOperationType())
+        || RestfulServerUtils.determineRequestEncodingNoDefault(request) != EncodingEnum.JSON) {
+      return true;
+    }
+    byte[] bytes = request.loadRequestContents();
+    if (bytes == null || bytes.length == 0) {
+      return true;
+    }
+    try {
+      String text = utf8(bytes, request.getHeader("Content-Type"));
+      IParser parser = ctx.newJsonParser();
+      // as HAPI's own reading of the body sets it up (ResourceParameter.loadResourceFromRequest)
+      parser.setServerBaseUrl(request.getFhirServerBase());
+      parser.setParserErrorHandler(NOTHING_SKIPPED);
+      IBaseResource read = text == null ? null : parser.parseResource(text);
+      if (read instanceof IBaseBundle) {
+        request.setResource(read);
+        request.getUserData().put(READ_WHOLLY, Boolean.TRUE);
+      }
+    } catch (RuntimeException leftToHapi) {
+      // HAPI reads the body, and check() answers what is wrong with it, as for any other body
+    }
+    return true;
+  }
+
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
   public void check(RequestDetails request, RestOperationTypeEnum operation) {
+    if (Boolean.TRUE.equals(request.getUserData().get(READ_WHOLLY))) {
+      return;
+    }
     String method = request.getRequestType() == null ? "" : request.getRequestType().name();
     if (!method.equals("POST") && !method.equals("PUT")) {
       return;

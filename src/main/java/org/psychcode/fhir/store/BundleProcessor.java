@@ -251,7 +251,10 @@ public class BundleProcessor {
       }
     }
     OperationOutcome outcome = profiles == null ? null : validation.rules(profiles, validated, refuse);
+    // what this transaction writes, and the matches of its conditional creates (read under their criteria's lock):
+    // references to these need no look-up in the store
     Set<String> written = new HashSet<>();
+    results.values().forEach(w -> written.add(w.type() + "/" + w.id()));
     for (HTTPVerb phase : List.of(HTTPVerb.DELETE, HTTPVerb.POST, HTTPVerb.PUT)) {
       for (Step s : steps) {
         if (s.method() != phase || results.containsKey(s.index())) {

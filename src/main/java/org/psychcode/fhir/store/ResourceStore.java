@@ -348,6 +348,7 @@ public class ResourceStore {
   }
 
   private static final String STORED_JSON = ResourceStore.class.getName() + ".storedJson";
+  private static final String REFERENCES = ResourceStore.class.getName() + ".references";
   private static final String PATIENTS = ResourceStore.class.getName() + ".patients";
 
   /** Stand-ins of these versions (see {@link #search(String, Map, RequestDetails, boolean)}), their compartments read at once. */
@@ -541,11 +542,18 @@ public class ResourceStore {
     return new Written(Written.Kind.MATCHED, type.name(), match.id(), v.version(), v.lastUpdated(), resource, null);
   }
 
+  /** The index rows of a resource about to be stored; its references kept on it for {@link #missingReferences}. */
+  private IndexRows indexed(IBaseResource resource, StoredType type) {
+    IndexRows rows = indexer.index(resource, type);
+    resource.setUserData(REFERENCES, rows.references());
+    return rows;
+  }
+
   /** Stores a new resource under {@code id} (a DuplicateKeyException when the id is taken). */
   public Written insert(StoredType type, String id, IBaseResource resource, Interaction interaction, OperationOutcome outcome, RequestDetails request) {
     long now = clock.stamp();
     stamp(resource, type.name(), id, 1, now);
-    IndexRows rows = indexer.index(resource, type);
+    IndexRows rows = indexed(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
     check(new StoreAccess(interaction, type.name(), id, resource, patients, Map.of(), request));
     WriteBatch batch = batch();
@@ -565,6 +573,11 @@ public class ResourceStore {
    * is gone or was never stored).
    */
   public void record(String typeName, IBaseResource resource) {
+    record(typeName, resource, this::encode);
+  }
+
+  /** As {@link #record(String, IBaseResource)}, the stored JSON written by {@code json} (HAPI's encoding, exactly). */
+  public <R extends IBaseResource> void record(String typeName, R resource, Function<R, String> json) {
     StoredType type = type(typeName);
     String id = newId();
     long now = clock.stamp();
@@ -573,7 +586,7 @@ public class ResourceStore {
     WriteBatch batch = batch();
     long pk = keys.next();
     batch.resources.add(new WriteBatch.NewResource(pk, type.name(), id, now));
-    batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, encode(resource)));
+    batch.versions.add(new WriteBatch.Version(pk, 1, type.name(), id, "POST", now, sized(resource, json.apply(resource))));
     batch.indexes.add(new WriteBatch.Index(pk, type.name(), rows));
   }
 
@@ -598,7 +611,7 @@ public class ResourceStore {
     long version = current.version() + 1;
     long now = Math.max(clock.stamp(), current.lastUpdated());
     stamp(resource, type.name(), id, version, now);
-    IndexRows rows = indexer.index(resource, type);
+    IndexRows rows = indexed(resource, type);
     Set<String> patients = patients(type, rows, selfCompartment(type, id));
     if (!current.deleted()) {
       resources.read(type.name(), id).filter(v -> !v.deleted()).ifPresent(v -> patients.addAll(patients(parse(v))));
@@ -655,6 +668,9 @@ public class ResourceStore {
    * {@code Type/id}s written by the same transaction.
    */
   public List<String> missingReferences(IBaseResource resource, Set<String> pending) {
+    if (resource.getUserData(REFERENCES) instanceof List<?> indexed && allKnown(indexed, pending)) {
+      return List.of();
+    }
     Map<String, Set<String>> byType = new LinkedHashMap<>();
     Map<String, String> where = new LinkedHashMap<>();
     for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
@@ -676,6 +692,27 @@ public class ResourceStore {
           ids.stream().filter(i -> !found.contains(i)).forEach(i -> missing.add(t + "/" + i + " at " + where.get(t + "/" + i)));
         });
     return missing;
+  }
+
+  /**
+   * Whether every reference of a resource's index rows ({@link IndexRows#references}: all its references, as the walk
+   * of {@link #missingReferences} finds them) to a stored type is pending or stored: the common case, answered without
+   * walking the resource again. When one is not, {@link #missingReferences} walks it to say where.
+   */
+  private boolean allKnown(List<?> references, Set<String> pending) {
+    Map<String, Set<String>> byType = new LinkedHashMap<>();
+    for (Object o : references) {
+      IndexRows.Ref ref = (IndexRows.Ref) o;
+      if (types.isStored(ref.targetType()) && !ref.targetId().startsWith("http") && !pending.contains(ref.targetType() + "/" + ref.targetId())) {
+        byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : byType.entrySet()) {
+      if (resources.existing(e.getKey(), e.getValue()).size() < e.getValue().size()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
@@ -861,7 +898,11 @@ public class ResourceStore {
   }
 
   String encode(IBaseResource resource) {
-    String json = ctx.newJsonParser().encodeResourceToString(resource);
+    return sized(resource, ctx.newJsonParser().encodeResourceToString(resource));
+  }
+
+  /** The JSON of a resource to be stored; a 413 beyond the size the store keeps. */
+  private static String sized(IBaseResource resource, String json) {
     if (json.length() > 1_000_000) {
       throw StoreErrors.status(
           413, IssueType.TOOLONG, resource.fhirType() + " is " + json.length() + " characters as JSON; the store keeps resources of up to 1,000,000.");
