@@ -32,10 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * Warms the HTTP path of {@code $validate} (Tomcat, the filters, HAPI's request binding and response
  * encoding), so the first client request is not the one that pays for it. The validation warm-up has run
- * in-process by then, over every example visit in JSON and XML; here two clients post a valid example visit at once,
- * one answered in JSON and one in XML (the path's own code: Tomcat, the filters, HAPI's binding, both encoders), then
- * go on for a third of the validation warm-up's budget. Posting each valid example (nine) added half a second to
- * readiness on a quiet machine and nothing the in-process pass had not warmed. With {@code psychcode.validation.warm-up:
+ * in-process by then; here each valid example visit is posted once by one of two clients (every fourth answered in
+ * XML), then on for a third of the validation warm-up's budget. With {@code psychcode.validation.warm-up:
  * blocking} that happens before the public port opens, on a private loopback connector that exists only for this
  * warm-up; with {@code background}, right after the validation warm-up on the {@link WarmUps} thread, over the
  * server's own port on the loopback address, and readiness ({@code /actuator/health/readiness}, contributor
@@ -139,14 +137,11 @@ class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener
     }
   }
 
-  /** Requests posted whatever the budget: one per client, the second answered in XML. */
-  private static final int FIRST_PASS = 2;
-
-  /** Posts example visits until the first pass is done and the budget is spent. */
+  /** Posts example visits until each has been posted once and the budget is spent. */
   private static void post(HttpClient client, String base, List<String> examples, AtomicInteger requests, long deadline) {
-    while (!examples.isEmpty() && (requests.get() < FIRST_PASS || System.nanoTime() < deadline)) {
+    while (!examples.isEmpty() && (requests.get() < examples.size() || System.nanoTime() < deadline)) {
       int n = requests.getAndIncrement();
-      boolean xml = n % 4 == 1;
+      boolean xml = n % 4 == 3;
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(base + "/Bundle/$validate" + (xml ? "?_format=xml" : "")))
               .header("Content-Type", "application/fhir+json")
