@@ -14,9 +14,9 @@ import org.hl7.fhir.r4.model.Resource;
 import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -70,10 +70,10 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Initial
   }
 
   /**
-   * In background mode the validator is built and warmed as soon as what it needs exists (this bean comes after the
-   * validator, the terminology and the store), beside the rest of Spring's start-up, which has one processor's
-   * worth of work left by then: started once the port was open, this pass was on the path to readiness alone.
-   * It is the first warm-up submitted, so the others (the HTTP path's, the terminology's) come after it.
+   * In background mode the validator is built and warmed as soon as what it needs exists (this bean is created after
+   * the validator, the terminology and the store), beside the rest of Spring's start-up (the auto-configured beans,
+   * Tomcat, HAPI's servlet): started once the port was open, this pass was on the path to readiness alone. It is the
+   * first warm-up submitted, so the others (the HTTP path's, the terminology's) run after it.
    */
   @Override
   public void afterPropertiesSet() {
