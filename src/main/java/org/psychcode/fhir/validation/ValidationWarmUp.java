@@ -64,7 +64,7 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Initial
         warm = true;
         log.info("Validation warm-up is off: the first $validate loads the validator");
       }
-      case "background" -> log.info("Validation warm-up: in the background once the server is up");
+      case "background" -> log.info("Validation warm-up: in the background, begun while the server starts; readiness waits for it");
       default -> warm();
     }
   }
