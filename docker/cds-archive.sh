@@ -26,7 +26,9 @@ ready() {
   local answer
   answer=$(cat <&3 || true)
   exec 3<&-
-  [[ $answer == *'"status":"UP"'* ]]
+  # the group answers 200 only once every member is up; its body names each member's status, so a member's
+  # "UP" (the database's, as soon as the port opens) is not the group's
+  [[ $answer == 'HTTP/1.1 200'* ]]
 }
 
 java -XX:DumpLoadedClassList=server.classlist @"$options" -jar "$dir/$jar" --server.port="$port" >cds-training.log 2>&1 &

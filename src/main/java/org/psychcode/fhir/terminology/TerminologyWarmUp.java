@@ -54,7 +54,7 @@ class TerminologyWarmUp {
     this.warmUps = warmUps;
   }
 
-  /** After the validator's warm-up, which readiness waits for (that one is submitted at an earlier order). */
+  /** After the validator's warm-up, which readiness waits for (submitted when its bean is created, before this). */
   @EventListener(ApplicationReadyEvent.class)
   @Order(100)
   void start() {

@@ -14,13 +14,12 @@ import org.hl7.fhir.r4.model.Resource;
 import org.psychcode.fhir.WarmUps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 /**
@@ -28,10 +27,11 @@ import org.springframework.core.annotation.Order;
  * definitions on first use (seconds) and the JIT compiles its hot path only after many calls, so before the
  * web server opens its port ({@code warm-up: blocking}) the example visits of {@code fhir-resources/examples}
  * are validated, each time with other ids and minutes, through the same parse, read, profile, rules and
- * encode path a request takes. {@code background} opens the port at once and builds and warms the validator
- * once the server is up, behind the readiness group ({@code /actuator/health/readiness}).
+ * encode path a request takes. {@code background} does not hold the port back: the validator is built and warmed on
+ * the warm-up thread from the moment this bean exists, while Spring builds the rest of the server and opens the
+ * port, behind the readiness group ({@code /actuator/health/readiness}).
  */
-final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener<ApplicationReadyEvent>, Ordered {
+final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, InitializingBean {
 
   private static final Logger log = LoggerFactory.getLogger(ValidationWarmUp.class);
 
@@ -64,25 +64,22 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Applica
         warm = true;
         log.info("Validation warm-up is off: the first $validate loads the validator");
       }
-      case "background" -> log.info("Validation warm-up: in the background once the server is up");
+      case "background" -> log.info("Validation warm-up: in the background, begun while the server starts; readiness waits for it");
       default -> warm();
     }
   }
 
   /**
-   * In background mode the validator is built and warmed once the server answers, not competing with start-up,
-   * and before any other warm-up (the terminology's), since readiness waits for this one.
+   * In background mode the validator is built and warmed as soon as what it needs exists (this bean is created after
+   * the validator, the terminology and the store), beside the rest of Spring's start-up (the auto-configured beans,
+   * Tomcat, HAPI's servlet): started once the port was open, this pass was on the path to readiness alone. It is the
+   * first warm-up submitted, so the others (the HTTP path's, the terminology's) run after it.
    */
   @Override
-  public void onApplicationEvent(ApplicationReadyEvent event) {
+  public void afterPropertiesSet() {
     if ("background".equals(properties.warmUp())) {
       warmUps.submit(this::warm);
     }
-  }
-
-  @Override
-  public int getOrder() {
-    return 0;
   }
 
   /**

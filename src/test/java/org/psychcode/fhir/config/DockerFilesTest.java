@@ -90,6 +90,23 @@ class DockerFilesTest extends ServerTestBase {
       closed = s.getLocalPort();
     }
     assertThat(healthCheck(command, closed)).as("the health check against a port nothing listens on").isNotZero();
+
+    // Not ready yet: the group answers 503 while its body already names the database as UP.
+    com.sun.net.httpserver.HttpServer starting = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = "{\"status\":\"OUT_OF_SERVICE\",\"components\":{\"db\":{\"status\":\"UP\"}}}".getBytes();
+    starting.createContext(
+        "/actuator/health/readiness",
+        exchange -> {
+          exchange.sendResponseHeaders(503, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    starting.start();
+    try {
+      assertThat(healthCheck(command, starting.getAddress().getPort())).as("the health check against a server not ready yet").isNotZero();
+    } finally {
+      starting.stop(0);
+    }
   }
 
   /** Runs the health check's command as Docker would (sh -c), with SERVER_PORT set: its exit status. */
