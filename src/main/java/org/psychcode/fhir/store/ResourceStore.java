@@ -675,15 +675,11 @@ public class ResourceStore {
     Map<String, String> where = new LinkedHashMap<>();
     for (var info : ctx.newTerser().getAllResourceReferences(resource)) {
       IndexRows.Ref ref = SearchIndexer.reference(null, info.getResourceReference());
-      if (ref == null || !types.isStored(ref.targetType()) || ref.targetId().startsWith("http")) {
-        continue;
-      }
-      String key = ref.targetType() + "/" + ref.targetId();
-      if (pending.contains(key)) {
+      if (!toLookUp(ref, pending)) {
         continue;
       }
       byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
-      where.putIfAbsent(key, resource.fhirType() + "." + info.getName());
+      where.putIfAbsent(ref.targetType() + "/" + ref.targetId(), resource.fhirType() + "." + info.getName());
     }
     List<String> missing = new ArrayList<>();
     byType.forEach(
@@ -703,7 +699,7 @@ public class ResourceStore {
     Map<String, Set<String>> byType = new LinkedHashMap<>();
     for (Object o : references) {
       IndexRows.Ref ref = (IndexRows.Ref) o;
-      if (types.isStored(ref.targetType()) && !ref.targetId().startsWith("http") && !pending.contains(ref.targetType() + "/" + ref.targetId())) {
+      if (toLookUp(ref, pending)) {
         byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
       }
     }
@@ -713,6 +709,18 @@ public class ResourceStore {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a reference needs a look-up in the store to be known to exist: one to a stored type, by a relative id (an
+   * absolute URL is not checked), that this transaction does not write. The one rule both {@link #allKnown} and the
+   * walk of {@link #missingReferences} apply, so that they agree on what is missing.
+   */
+  private boolean toLookUp(IndexRows.Ref ref, Set<String> pending) {
+    return ref != null
+        && types.isStored(ref.targetType())
+        && !ref.targetId().startsWith("http")
+        && !pending.contains(ref.targetType() + "/" + ref.targetId());
   }
 
   /** The current resources (at most five) that reference {@code type/id}: what stands in the way of deleting it. */
