@@ -72,10 +72,9 @@ public class PostedContentCheck {
     }
     try {
       String text = utf8(bytes, request.getHeader("Content-Type"));
-      IParser parser = ctx.newJsonParser();
+      IParser parser = strictParser(EncodingEnum.JSON);
       // as HAPI's own reading of the body sets it up (ResourceParameter.loadResourceFromRequest)
       parser.setServerBaseUrl(request.getFhirServerBase());
-      parser.setParserErrorHandler(NOTHING_SKIPPED);
       IBaseResource read = text == null ? null : parser.parseResource(text);
       if (read instanceof IBaseBundle) {
         request.setResource(read);
@@ -146,15 +145,20 @@ public class PostedContentCheck {
     if (text == null) {
       return;
     }
-    IParser parser = encoding == EncodingEnum.XML ? ctx.newXmlParser() : ctx.newJsonParser();
-    parser.setParserErrorHandler(NOTHING_SKIPPED);
     try {
-      parser.parseResource(text);
+      strictParser(encoding).parseResource(text);
     } catch (DataFormatException e) {
       throw new InvalidRequestException("The body holds content this server would not store: " + e.getMessage());
     } catch (RuntimeException e) {
       // anything else the parser fails on, HAPI's own reading of the body answers
     }
+  }
+
+  /** A parser that reads with {@link #NOTHING_SKIPPED}. */
+  private IParser strictParser(EncodingEnum encoding) {
+    IParser parser = encoding == EncodingEnum.XML ? ctx.newXmlParser() : ctx.newJsonParser();
+    parser.setParserErrorHandler(NOTHING_SKIPPED);
+    return parser;
   }
 
   /** HAPI's lenient reading, except that nothing is skipped without a word. */
