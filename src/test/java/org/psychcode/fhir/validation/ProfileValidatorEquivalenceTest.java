@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,14 @@ class ProfileValidatorEquivalenceTest {
   void readsOnlyAFewCoreDefinitions() throws Exception {
     assertSameFindings(ConformanceResources.texts("examples/valid-individual.json").get(0), FhirFormat.JSON);
     assertThat(lazy.core().loadedCount()).isBetween(10, 200);
+  }
+
+  @Test
+  void everyValidatorReadsOneOidTable() throws Exception {
+    Field oids = InstanceValidator.class.getDeclaredField("oids");
+    oids.setAccessible(true);
+    InstanceValidator later = ValidatorFoundation.newInstanceValidator(hapi.validator().getContext());
+    assertThat(oids.get(lazy.validator())).isNotNull().isSameAs(oids.get(hapi.validator())).isSameAs(oids.get(later));
   }
 
   private static int assertSameFindings(String text, FhirFormat format) throws Exception {
