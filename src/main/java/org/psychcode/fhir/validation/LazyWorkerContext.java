@@ -35,7 +35,7 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  * <p>A fetch of a StructureDefinition, ValueSet or CodeSystem by URL asks the chain by URL alone and checks the
  * type of the answer ({@link #fetchResource}). HAPI's bridge names the type through an R5 {@code FhirContext} it
  * keeps as a static ({@code FHIR_CONTEXT_R5}), and naming {@code StructureDefinition} there scans the whole R5
- * model, every data type and every resource type they refer to: about 27 MB of heap kept for good, and the CPU to
+ * model, every data type and every resource type they refer to: about 30 MB of heap kept for good, and the CPU to
  * build it, for the one word "StructureDefinition". The chain answers a fetch without a type by trying
  * StructureDefinitions, then ValueSets, then CodeSystems, which is where a typed fetch of those three goes too.
  *
