@@ -6,9 +6,11 @@
 # Per run and server: transactions/s; server CPU per transaction (utime + stime of every thread but the JIT compilers,
 # /proc, from the pair's start to its end, so what H2 writes after a run counts too), and of that H2's MVStore threads
 # (the page serialisation of each CHECKPOINT); H2's own file counters per transaction (info.FILE_WRITE, the file
-# writes; info.FILE_WRITE_BYTES, the bytes; read from INFORMATION_SCHEMA.SETTINGS over H2's AUTO_SERVER connection).
+# writes; info.FILE_WRITE_BYTES, the bytes; read from INFORMATION_SCHEMA.SETTINGS over H2's AUTO_SERVER connection,
+# which H2 does not take together with DB_CLOSE_ON_EXIT=FALSE, so the URL leaves that out).
 # The load average is printed with each pair.
 # Usage: BENCH_A_ARGS='...' BENCH_B_ARGS='--psychcode.store.commit-gather-micros=4000' src/bench/store-pair.sh [SECONDS] [ROUNDS]
+# BENCH_A_H2, BENCH_B_H2: H2 settings appended to each server's database URL (';AUTO_COMPACT_FILL_RATE=50').
 # BENCH_VALIDATION: the validation of both servers (off); BENCH_CLIENTS (16). JVM options: BENCH_JVM_OPTS, as for the
 # other benchmarks. BENCH_JFR=DIR: both servers record a JFR profile of the measured runs (DIR/pair-a.jfr, pair-b.jfr).
 set -euo pipefail
@@ -29,7 +31,12 @@ run_number=0
 pid_a= pid_b=
 trap 'kill $pid_a $pid_b 2>/dev/null || true; wait $pid_a $pid_b 2>/dev/null || true; rm -rf "$work"' EXIT
 
-url() { echo "jdbc:h2:file:$work/data-$1/psychcode;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=TRUE"; }
+# url SERVER: its database's URL (with BENCH_A_H2 or BENCH_B_H2 appended: H2 settings such as ';AUTO_COMPACT_FILL_RATE=50')
+url() {
+  local extra
+  if [ "$1" = a ]; then extra=${BENCH_A_H2:-}; else extra=${BENCH_B_H2:-}; fi
+  echo "jdbc:h2:file:$work/data-$1/psychcode;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;AUTO_SERVER=TRUE$extra"
+}
 
 # cpu PID: "all-but-JIT h2" ticks so far (the process's total keeps the CPU of threads that have ended)
 cpu() {
@@ -78,7 +85,7 @@ pair() {
 
 prepare_server
 machine
-echo "A: ${BENCH_A_ARGS:-(defaults)}; B: ${BENCH_B_ARGS:-(defaults)}; validation $validation; $clients clients, ${seconds} s per run"
+echo "A: ${BENCH_A_ARGS:-(defaults)}${BENCH_A_H2:+ H2 $BENCH_A_H2}; B: ${BENCH_B_ARGS:-(defaults)}${BENCH_B_H2:+ H2 $BENCH_B_H2}; validation $validation; $clients clients, ${seconds} s per run"
 idle=--psychcode.validation.idle-warm-up-millis=0
 # shellcheck disable=SC2086
 start_server "$port_a" "$work/a.log" --psychcode.store.validation="$validation" $idle "--spring.datasource.url=$(url a)" ${BENCH_A_ARGS:-}
