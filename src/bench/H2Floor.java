@@ -274,40 +274,30 @@ public class H2Floor {
       practitioner.executeUpdate();
     }
 
+    /** One index row: the resource's key, its type, the parameter and the two values of the table's row. */
+    static void row(PreparedStatement s, long pk, String type, String param, Object first, Object second) throws SQLException {
+      s.setLong(1, pk);
+      s.setString(2, type);
+      s.setString(3, param);
+      s.setObject(4, first);
+      s.setObject(5, second);
+      s.addBatch();
+    }
+
     void token(long pk, String type, String param, String system, String code) throws SQLException {
-      token.setLong(1, pk);
-      token.setString(2, type);
-      token.setString(3, param);
-      token.setString(4, system);
-      token.setString(5, code);
-      token.addBatch();
+      row(token, pk, type, param, system, code);
     }
 
     void string(long pk, String type, String param, String value) throws SQLException {
-      string.setLong(1, pk);
-      string.setString(2, type);
-      string.setString(3, param);
-      string.setString(4, value.toUpperCase(java.util.Locale.ROOT));
-      string.setString(5, value);
-      string.addBatch();
+      row(string, pk, type, param, value.toUpperCase(java.util.Locale.ROOT), value);
     }
 
     void date(long pk, String type, String param, long low, long span) throws SQLException {
-      date.setLong(1, pk);
-      date.setString(2, type);
-      date.setString(3, param);
-      date.setLong(4, low);
-      date.setLong(5, low + span);
-      date.addBatch();
+      row(date, pk, type, param, low, low + span);
     }
 
     void reference(long pk, String type, String param, String targetType, String targetId) throws SQLException {
-      reference.setLong(1, pk);
-      reference.setString(2, type);
-      reference.setString(3, param);
-      reference.setString(4, targetType);
-      reference.setString(5, targetId);
-      reference.addBatch();
+      row(reference, pk, type, param, targetType, targetId);
     }
   }
 }
