@@ -37,8 +37,8 @@ class StoreConfig {
   }
 
   @Bean
-  StoreTransactionManager transactionManager(DataSource dataSource, StoreDatabase database) {
-    return new StoreTransactionManager(dataSource, database);
+  StoreTransactionManager transactionManager(DataSource dataSource, StoreDatabase database, StoreProperties properties) {
+    return new StoreTransactionManager(dataSource, database, properties.commitGatherMicros());
   }
 
   @EventListener(ApplicationStartedEvent.class)

@@ -15,10 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxPageSize the most entries of a search page ({@code _count} above it is lowered to it)
  * @param types the stored resource types, each with the search parameters indexed for it (besides {@code _id}
  *     and {@code _lastUpdated}, which every type has) and whether its resources may change once stored
+ * @param commitGatherMicros on an H2 file, how long (microseconds) the commit that writes the next checkpoint waits for
+ *     the other open write transactions to commit, so that one checkpoint carries them all; 0 (the default): it does
+ *     not wait
  */
 @ConfigurationProperties("psychcode.store")
 public record StoreProperties(
-    String validation, Integer defaultPageSize, Integer maxPageSize, Map<String, TypeProperties> types) {
+    String validation, Integer defaultPageSize, Integer maxPageSize, Map<String, TypeProperties> types, Long commitGatherMicros) {
 
   public StoreProperties {
     validation = validation == null || validation.isBlank() ? "enforce" : validation.trim().toLowerCase(Locale.ROOT);
@@ -28,6 +31,10 @@ public record StoreProperties(
     defaultPageSize = defaultPageSize == null || defaultPageSize <= 0 ? 20 : defaultPageSize;
     maxPageSize = maxPageSize == null || maxPageSize <= 0 ? 1000 : maxPageSize;
     types = types == null ? Map.of() : new LinkedHashMap<>(types);
+    commitGatherMicros = commitGatherMicros == null ? 0L : commitGatherMicros;
+    if (commitGatherMicros < 0 || commitGatherMicros > 1_000_000) {
+      throw new IllegalArgumentException("psychcode.store.commit-gather-micros must be between 0 and 1000000, not " + commitGatherMicros);
+    }
   }
 
   /**
