@@ -7,9 +7,15 @@ and the difference, largest growth first:
 - inclusive: for every method, the samples in whose stack it appears anywhere.
 Reads the profiles with the JDK's `jfr print`. With --allocation the same views weigh the allocation samples
 (jdk.ObjectAllocationSample, by the bytes each stands for) instead of the execution samples: what a request allocates
-is what the collector later spends its CPU on, outside any Java frame.
+is what the collector later spends its CPU on, outside any Java frame. Each thread's first allocation sample is left
+out: its weight is all the thread allocated since it started, before the recording began (in a profile of a few
+minutes those first samples carried two thirds of all the bytes, each put on whatever allocation happened to be
+sampled: a Tomcat or Spring frame one time, HAPI's the next).
 
-Usage: src/bench/jfr-diff.py [--allocation] BASE.jfr OTHER.jfr [LINES] [FILTER]
+With --thread PREFIX only the events of threads whose name begins with PREFIX count (http-nio: the request threads,
+where the security filters run), so a difference in H2's background writer or the collector does not hide theirs.
+
+Usage: src/bench/jfr-diff.py [--allocation] [--thread PREFIX] BASE.jfr OTHER.jfr [LINES] [FILTER]
 FILTER: only names containing one of its comma-separated parts (org.springframework.security,com.nimbusds), with the
 total own share of those packages in each profile.
 """
@@ -24,11 +30,12 @@ FRAME = re.compile(r"^\s+([\w$.<>/]+)\(.*\)\s+line:")
 JDK = ("java.", "jdk.", "sun.", "com.sun.")
 
 
+THREAD = re.compile(r'^\s+(?:sampledThread|eventThread) = "([^"]*)"')
 WEIGHT = re.compile(r"^\s+weight = ([\d.,]+) (bytes|kB|MB|GB)")
 UNITS = {"bytes": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
 
 
-def profile(path, event):
+def profile(path, event, thread=None):
     """The samples' total weight (1 each, or the bytes an allocation sample stands for), the inclusive weight of each
     method and the own weight of each class."""
     out = subprocess.run(
@@ -40,10 +47,18 @@ def profile(path, event):
     methods = None
     owner = None
     weight = 1
+    wanted = True
+    thread_name = None
+    sampled = set()
 
     def close():
         nonlocal samples
-        if methods is not None:
+        if methods is not None and event == "jdk.ObjectAllocationSample":
+            first = thread_name not in sampled
+            sampled.add(thread_name)
+            if first:
+                return
+        if methods is not None and wanted:
             samples += weight
             own[owner or "(the JDK alone)"] += weight
             for method in methods:
@@ -55,6 +70,13 @@ def profile(path, event):
             methods = set()
             owner = None
             weight = 1
+            wanted = thread is None
+            thread_name = None
+            continue
+        t = THREAD.match(line)
+        if t and methods is not None:
+            thread_name = t.group(1)
+            wanted = thread is None or thread_name.startswith(thread)
             continue
         w = WEIGHT.match(line)
         if w and methods is not None:
@@ -97,13 +119,17 @@ def main():
     if args and args[0] == "--allocation":
         event = "jdk.ObjectAllocationSample"
         args = args[1:]
+    thread = None
+    if args and args[0] == "--thread":
+        thread = args[1]
+        args = args[2:]
     base, other = args[0], args[1]
     lines = int(args[2]) if len(args) > 2 else 40
     only = [o for o in (args[3] if len(args) > 3 else "").split(",") if o]
-    n0, i0, o0 = profile(base, event)
-    n1, i1, o1 = profile(other, event)
+    n0, i0, o0 = profile(base, event, thread)
+    n1, i1, o1 = profile(other, event, thread)
     unit = "samples" if event == "jdk.ExecutionSample" else "bytes sampled"
-    print(f"{base}: {n0:.0f} {unit}; {other}: {n1:.0f} {unit}")
+    print(f"{base}: {n0:.0f} {unit}; {other}: {n1:.0f} {unit}" + (f" (threads {thread}*)" if thread else ""))
     if only:
         t0 = sum(n for c, n in o0.items() if any(o in c for o in only))
         t1 = sum(n for c, n in o1.items() if any(o in c for o in only))

@@ -25,6 +25,9 @@
 # and the most warm-up pairs (4, 12).
 # BENCH_JFR=DIR: both servers record a JFR profile of the measured runs (DIR/<scenario>-off.jfr and -on.jfr), for
 # src/bench/jfr-diff.py. JVM options: BENCH_JVM_OPTS, as for the other benchmarks.
+# BENCH_CONTROL=on: a control run, both servers with security off (the second sends no token either), so that the
+# figures show what the method itself reads into two identical servers (a figure of the real run is a cost of security
+# only where it stands clear of the control's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BENCH_SECURITY=on
@@ -42,6 +45,10 @@ run_number=0
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
 work=$(mktemp -d)
 security_args=("${bench_security_args[@]}")
+on_token=$BENCH_TOKEN
+if [ "${BENCH_CONTROL:-off}" = on ]; then
+  security_args=() on_token=
+fi
 off_pid= on_pid=
 
 stop_both() {
@@ -120,9 +127,9 @@ pair() {
   offc=$(compiled "$off_pid") onc=$(compiled "$on_pid")
   off0=$(ticks "$off_pid") on0=$(ticks "$on_pid")
   if [ "$order" = off ]; then
-    a=$(run_once "$off_port" "" "$script-off.lua" "$secs"); b=$(run_once "$on_port" "$BENCH_TOKEN" "$script-on.lua" "$secs")
+    a=$(run_once "$off_port" "" "$script-off.lua" "$secs"); b=$(run_once "$on_port" "$on_token" "$script-on.lua" "$secs")
   else
-    b=$(run_once "$on_port" "$BENCH_TOKEN" "$script-on.lua" "$secs"); a=$(run_once "$off_port" "" "$script-off.lua" "$secs")
+    b=$(run_once "$on_port" "$on_token" "$script-on.lua" "$secs"); a=$(run_once "$off_port" "" "$script-off.lua" "$secs")
   fi
   off1=$(ticks "$off_pid") on1=$(ticks "$on_pid")
   off_jit=$(( $(compiled "$off_pid") - ${offc:-0} )) on_jit=$(( $(compiled "$on_pid") - ${onc:-0} ))
@@ -131,6 +138,7 @@ pair() {
 }
 
 machine
+[ "${BENCH_CONTROL:-off}" != on ] || echo "control run: the second server has security off too"
 echo "off: port $off_port; on: port $on_port; $clients clients, ${seconds} s per run, $rounds rounds after warm-up runs of ${warmup} s; CPU: every thread of the server but the JIT compilers"
 for scenario in "${scenarios[@]}"; do
   script=$work/$scenario
@@ -163,7 +171,7 @@ for scenario in "${scenarios[@]}"; do
     # chain, the token, the scope check, the audit trail's requestor) beside a read that costs little else
     for side in off on; do
       port=$off_port token=
-      [ $side = off ] || port=$on_port token=$BENCH_TOKEN
+      [ $side = off ] || port=$on_port token=$on_token
       id=$(curl -s -o /dev/null -w '%{redirect_url}%header{location}' -X POST -H 'Content-Type: application/fhir+json' \
         ${token:+-H "Authorization: Bearer $token"} -d '{"resourceType":"Patient","name":[{"family":"Read","given":["Bench"]}]}' \
         "http://127.0.0.1:$port/fhir/Patient" | sed -n 's#.*/Patient/\([^/]*\)/_history.*#\1#p')

@@ -98,7 +98,8 @@ class SecurityConfig {
                     .authenticated())
         .oauth2ResourceServer(
             o ->
-                o.jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(new TokenAuthentications()))
+                o.bearerTokenResolver(new BearerTokens())
+                    .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(new TokenAuthentications()))
                     .authenticationEntryPoint(responses.entryPoint())
                     .accessDeniedHandler(responses.accessDenied()))
         .exceptionHandling(e -> e.authenticationEntryPoint(responses.entryPoint()).accessDeniedHandler(responses.accessDenied()));

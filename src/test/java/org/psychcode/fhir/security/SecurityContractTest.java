@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.psychcode.fhir.support.RawHttp;
 import org.psychcode.fhir.support.SecuredServerTestBase;
 
 /**
@@ -144,6 +145,56 @@ class SecurityContractTest extends SecuredServerTestBase {
       assertThat(FHIR.newXmlParser().parseResource(OperationOutcome.class, r.body()).getIssue()).isNotEmpty();
       HttpResponse<String> accept = as(null, "GET", "/Patient", null, "Accept", "application/fhir+xml");
       assertThat(accept.headers().firstValue("Content-Type")).get().asString().startsWith("application/fhir+xml");
+    }
+
+    static Stream<String> malformedHeaders() {
+      String token = ISSUER.token("system/Patient.rs");
+      return Stream.of(
+          "Bearer", "Bearer  " + token, "Bearer\t" + token, "Bearer=" + token, "Bearerx " + token, "Bearer " + token + " " + token,
+          "Bearer " + token + "=x", "Bearer " + token.replace('.', ',') , "Bearer " + token + "\u00e9", "Bearer =");
+    }
+
+    /**
+     * Spring's refusal of a malformed {@code Authorization: Bearer} header is kept by the resolver that reads the header
+     * without a regular expression ({@link BearerTokens}): 401, {@code invalid_token}, "Bearer token is malformed".
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedHeaders")
+    void aMalformedBearerHeaderIsRefusedAsMalformed(String header) throws Exception {
+      String id = createPatient();
+      RawHttp.Answer r = RawHttp.send(port, "GET /fhir/Patient/" + id + " HTTP/1.1", "Authorization: " + header);
+      assertThat(r.status()).as(r.body()).isEqualTo(401);
+      assertThat(r.header("WWW-Authenticate")).contains("error=\"invalid_token\"").contains("Bearer token is malformed");
+      assertThat(r.body()).contains("Bearer token is malformed").doesNotContain("\tat ");
+    }
+
+    @Test
+    void theSchemeIsReadInAnyCaseAndATokenOutsideTheHeaderIsIgnored() throws Exception {
+      String id = createPatient();
+      String token = ISSUER.token("system/Patient.rs");
+      for (String scheme : List.of("Bearer", "bearer", "BEARER", "bEaReR")) {
+        RawHttp.Answer r = RawHttp.send(port, "GET /fhir/Patient/" + id + " HTTP/1.1", "Authorization: " + scheme + " " + token);
+        assertThat(r.status()).as(scheme + ": " + r.body()).isEqualTo(200);
+      }
+      // another scheme, or the token in the query or a form body: no bearer token at all (RFC 6750's other two ways of
+      // sending one are off, as in Spring's default), so a 401 that names no invalid token
+      List<RawHttp.Answer> none =
+          List.of(
+              RawHttp.send(port, "GET /fhir/Patient/" + id + " HTTP/1.1", "Authorization: Basic dXNlcjpwYXNz"),
+              RawHttp.send(port, "GET /fhir/Patient/" + id + "?access_token=" + token + " HTTP/1.1"),
+              RawHttp.exchange(
+                  port, "POST /fhir/Patient/_search HTTP/1.1", "access_token=" + token,
+                  "Content-Type: application/x-www-form-urlencoded", "Content-Length: " + ("access_token=" + token).length()));
+      for (RawHttp.Answer r : none) {
+        assertThat(r.status()).as(r.body()).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
+      }
+      // the header's token is used, and one in the query beside it is ignored (not "multiple tokens": the query is off):
+      // the request passes the token checks, and HAPI answers it (a read takes no access_token parameter)
+      RawHttp.Answer both = RawHttp.send(port, "GET /fhir/Patient/" + id + "?access_token=x HTTP/1.1", "Authorization: Bearer " + token);
+      assertThat(both.status()).as(both.body()).isNotEqualTo(401).isLessThan(500);
+      assertThat(both.header("WWW-Authenticate")).isNull();
+      assertThat(both.body()).doesNotContain("multiple bearer tokens");
     }
 
     @Test
