@@ -124,7 +124,7 @@ class HttpWarmUp implements SmartLifecycle, HealthIndicator, ApplicationListener
     try {
       String base = "http://127.0.0.1:" + port + "/fhir";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      List<String> examples = ConformanceResources.texts(ConformanceResources.VALID_EXAMPLES);
+      List<String> examples = ConformanceResources.texts("examples/valid-*.json");
       long deadline = start + properties.warmUpMillis() / 3 * 1_000_000L;
       List<CompletableFuture<Void>> clients = new ArrayList<>();
       for (int c = 0; c < 2; c++) {

@@ -23,9 +23,6 @@ public final class ConformanceResources {
 
   static final String LOCATION = "classpath*:/fhir-resources/";
 
-  /** The valid example visits, which the HTTP warm-up posts before readiness. */
-  public static final String VALID_EXAMPLES = "examples/valid-*.json";
-
   private ConformanceResources() {}
 
   public static List<IBaseResource> load(FhirContext ctx, String pattern) {

@@ -5,7 +5,6 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -96,7 +95,7 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Initial
     long start = System.nanoTime();
     try {
       validator.profileValidator();
-      List<String> examples = readinessExamples();
+      List<String> examples = ConformanceResources.texts("examples/*.json");
       long ready = System.nanoTime();
       long deadline = ready + properties.warmUpMillis() * 1_000_000L;
       int threads = Math.max(1, Math.min(properties.validatorPool(), Runtime.getRuntime().availableProcessors()));
@@ -119,22 +118,7 @@ final class ValidationWarmUp implements SmartLifecycle, HealthIndicator, Initial
   }
 
   /**
-   * The examples this pass validates before readiness. The HTTP warm-up ({@code HttpWarmUp}) posts every valid example
-   * once right after this pass, in either warm-up mode, so they are left to it and each example is validated once
-   * before readiness, in-process or over HTTP, instead of the valid ones twice (the CPU to ready is what a start on
-   * two processors waits for: README, start-up, the sixth round). With a time budget ({@code warm-up-millis}) the pass
-   * goes on over all of them.
-   */
-  private List<String> readinessExamples() {
-    Map<String, String> examples = ConformanceResources.named("examples/*.json");
-    if (properties.warmUpMillis() <= 0) {
-      examples.keySet().removeAll(ConformanceResources.named(ConformanceResources.VALID_EXAMPLES).keySet());
-    }
-    return List.copyOf(examples.values());
-  }
-
-  /**
-   * Validates every example given once (what a first request would pay for: the definitions it reads, the classes it
+   * Validates every example once (what a first request would pay for: the definitions it reads, the classes it
    * loads, every fifth in XML), then on until the time budget ({@code warm-up-millis}) is spent.
    */
   private void warmLoop(List<String> examples, long deadline, AtomicInteger rounds) {
