@@ -26,6 +26,10 @@ java "$(dirname "$0")/VisitBench.java" files "$visits" "$first"
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$results" "$visits" "$scratch"' EXIT
 
+median() {
+  echo "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 one_start() {
@@ -85,6 +89,7 @@ done
 echo
 for spec in "$@"; do
   label=${spec%%=*}
-  awk -v l="$label" '$1 == l {print $2, $3}' "$results" | sort -n | awk -v l="$label" '{w[NR] = $1; c[NR] = $2}
-    END {asort(c); m = int((NR + 1) / 2); printf "%s: median ready %d ms, median CPU to ready %.1f s (%d starts)\n", l, w[m], c[m], NR}'
+  walls=$(awk -v l="$label" '$1 == l {print $2}' "$results" | sort -n)
+  cpus=$(awk -v l="$label" '$1 == l {print $3}' "$results" | sort -n)
+  echo "$label: median ready $(median "$walls") ms, median CPU to ready $(median "$cpus") s ($(echo "$walls" | wc -l) starts)"
 done
