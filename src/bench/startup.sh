@@ -1,5 +1,5 @@
 #!/bin/bash
-# Start-up, A against B: starts each given server layout in turn (round robin, ROUNDS rounds, default 5), each
+# Start-up, A against B: starts each given server layout in turn (round robin, ROUNDS rounds), each
 # from java -jar until /actuator/health/readiness answers 200, in a fresh working directory (an empty H2 database,
 # so Flyway migrates), and prints per start: the load average, the wall time until the port opens and until ready,
 # the server's CPU time until ready (/proc/PID/stat) and the CPU of its busiest threads (/proc/PID/task/*/stat:
