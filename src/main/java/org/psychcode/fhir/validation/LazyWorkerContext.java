@@ -14,12 +14,10 @@ import org.hl7.fhir.r5.elementmodel.JsonParser;
 import org.hl7.fhir.r5.elementmodel.ParserBase;
 import org.hl7.fhir.r5.elementmodel.XmlParser;
 import org.hl7.fhir.r5.fhirpath.FHIRPathEngine;
-import org.hl7.fhir.r5.model.CodeSystem;
 import org.hl7.fhir.r5.model.Resource;
 import org.hl7.fhir.r5.model.StructureDefinition;
 import org.hl7.fhir.r5.model.StructureDefinition.StructureDefinitionKind;
 import org.hl7.fhir.r5.model.StructureDefinition.TypeDerivationRule;
-import org.hl7.fhir.r5.model.ValueSet;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 
 /**
@@ -32,13 +30,6 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  * definition by URL instead, whole. Every other question (a definition by URL, the definitions of a type) is
  * answered with whole definitions, fetched and converted as HAPI does, once each.
  *
- * <p>A fetch of a StructureDefinition, ValueSet or CodeSystem by URL asks the chain by URL alone and checks the
- * type of the answer ({@link #fetchResource}). HAPI's bridge names the type through an R5 {@code FhirContext} it
- * keeps as a static ({@code FHIR_CONTEXT_R5}), and naming {@code StructureDefinition} there scans the whole R5
- * model, every data type and every resource type they refer to: about 30 MB of heap kept for good, and the CPU to
- * build it, for the one word "StructureDefinition". The chain answers a fetch without a type by trying
- * StructureDefinitions, then ValueSets, then CodeSystems, which is where a typed fetch of those three goes too.
- *
  * <p>An outline carries a core StructureDefinition's URL, version, name, type, kind, derivation, abstract flag and
  * base; {@code ProfileValidatorEquivalenceTest} holds the answers of a validator built on it to those of HAPI's.
  */
@@ -46,10 +37,6 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
 
   private static final String FHIR_NS = "http://hl7.org/fhir";
   private static final String SD_PREFIX = "http://hl7.org/fhir/StructureDefinition/";
-
-  /** The types HAPI's bridge would name through its R5 context and the chain answers by URL alone. */
-  private static final Set<Class<? extends Resource>> BY_URL_ALONE =
-      Set.of(StructureDefinition.class, ValueSet.class, CodeSystem.class);
 
   private final CoreDefinitions core;
   private final Supplier<List<IBaseResource>> others;
@@ -90,28 +77,6 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
       sd.setBaseDefinition(e.base());
     }
     return sd;
-  }
-
-  /**
-   * As HAPI's bridge, without naming the type through its R5 context for the three types the chain holds (see the
-   * class comment): the chain is asked by URL alone, and an answer of another type (a ValueSet and a CodeSystem of
-   * one URL) is asked for again with the type.
-   */
-  @Override
-  public <T extends Resource> T fetchResource(Class<T> type, String url) {
-    if (!BY_URL_ALONE.contains(type)) {
-      return super.fetchResource(type, url);
-    }
-    Resource found = super.fetchResource(Resource.class, url);
-    if (found == null || type.isInstance(found)) {
-      return type.cast(found);
-    }
-    return super.fetchResource(type, url);
-  }
-
-  @Override
-  public <T extends Resource> boolean hasResource(Class<T> type, String url) {
-    return fetchResource(type, url) != null;
   }
 
   @SuppressWarnings("unchecked")
