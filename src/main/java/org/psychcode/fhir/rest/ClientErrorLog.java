@@ -13,13 +13,19 @@ import org.springframework.stereotype.Component;
  * One line for each request the server refuses as the client's error (4xx): its id, method, path, status and why,
  * without a stack trace, which says nothing about a client's mistake. A 304 is no error and is logged only at
  * debug level. HAPI's own exception log ({@code ExceptionHandlingInterceptor}) is set to log server errors (5xx)
- * only, with their stack traces ({@code application.yaml}).
+ * only, with their stack traces ({@code application.yaml}), and its interceptor service's log of a refusal thrown by
+ * a hook is left out ({@link HookRefusals}).
  */
 @Component
 @Interceptor
 public class ClientErrorLog {
 
   private static final Logger log = LoggerFactory.getLogger(ClientErrorLog.class);
+
+  public ClientErrorLog() {
+    // HAPI's interceptor service logs a refusal thrown by a hook as an ERROR with its stack trace; this is its line
+    HookRefusals.install();
+  }
 
   /** Before HAPI's own handler, which writes the answer and ends the chain; the exception is the final one. */
   @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = -1000)

@@ -139,5 +139,27 @@ class RequestChecksTest extends HttpSemanticsTestBase {
       assertThat(postRaw("/Bundle/$validate?mode=profile", "application/fhir+json", VISIT).status()).isEqualTo(400);
       assertThat(output.getOut()).doesNotContain(" WARN ").doesNotContain(" ERROR ").doesNotContain("\tat ");
     }
+
+    @Test
+    void logsARefusalThatAHookThrowsInOneLineWithoutAStackTrace(CapturedOutput output) throws Exception {
+      // refused by the body check, a HAPI hook, before HAPI reads the body; HAPI logs what a hook throws as an ERROR
+      String doctype = "<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY e \"a\">]><Patient xmlns=\"http://hl7.org/fhir\"/>";
+      Answer refused = postRaw("/Patient", "application/fhir+xml", doctype);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.body()).contains("\"resourceType\":\"OperationOutcome\"").contains("DOCTYPE");
+      String out = output.getOut();
+      assertThat(out.lines().filter(l -> l.contains("DOCTYPE"))).hasSize(1).allMatch(l -> l.contains(" INFO ") && l.contains(": 400 "));
+      assertThat(out).doesNotContain(" ERROR ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void stillLogsAServerErrorThatAHookThrows(CapturedOutput output) {
+      org.slf4j.Logger hooks = org.slf4j.LoggerFactory.getLogger(ca.uhn.fhir.interceptor.executor.BaseInterceptorService.class);
+      String format = "Exception thrown by interceptor for pointcut {}: {}";
+      hooks.error(format, "SERVER_INCOMING_REQUEST_PRE_HANDLED", "x", new ca.uhn.fhir.rest.server.exceptions.InternalErrorException("broken in a hook"));
+      hooks.error(format, "SERVER_INCOMING_REQUEST_PRE_HANDLED", "x", new IllegalStateException("unexpected in a hook"));
+      hooks.error(format, "SERVER_INCOMING_REQUEST_PRE_HANDLED", "x", new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("refused in a hook"));
+      assertThat(output.getOut()).contains("broken in a hook").contains("unexpected in a hook").contains("\tat ").doesNotContain("refused in a hook");
+    }
   }
 }
