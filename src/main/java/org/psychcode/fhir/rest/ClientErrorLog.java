@@ -22,11 +22,6 @@ public class ClientErrorLog {
 
   private static final Logger log = LoggerFactory.getLogger(ClientErrorLog.class);
 
-  public ClientErrorLog() {
-    // HAPI's interceptor service logs a refusal thrown by a hook as an ERROR with its stack trace; this is its line
-    HookRefusals.install();
-  }
-
   /** Before HAPI's own handler, which writes the answer and ends the chain; the exception is the final one. */
   @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = -1000)
   public boolean logged(RequestDetails request, BaseServerResponseException e) {

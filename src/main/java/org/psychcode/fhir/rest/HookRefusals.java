@@ -9,6 +9,8 @@ import ca.uhn.fhir.interceptor.executor.BaseInterceptorService;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
 
 /**
  * Keeps a client's error out of HAPI's interceptor log. HAPI 8.8.0's interceptor service logs every exception a hook
@@ -20,8 +22,12 @@ import org.slf4j.Marker;
  * unexpected exception) is logged by HAPI as before, stack trace and all.
  *
  * <p>Logback asks a turbo filter about every logging call, enabled or not, so the first test is the level.
+ *
+ * <p>It is installed by {@link Installer}, a listener of every application start ({@code META-INF/spring.factories})
+ * that runs after Spring Boot has set logback up: Spring Boot resets logback's context when it sets it up again (a
+ * second application in one JVM, as in the tests), and a reset drops every turbo filter.
  */
-final class HookRefusals extends TurboFilter {
+public final class HookRefusals extends TurboFilter {
 
   private static final String HAPI_HOOKS = BaseInterceptorService.class.getName();
 
@@ -36,6 +42,14 @@ final class HookRefusals extends TurboFilter {
       filter.setContext(context);
       filter.start();
       context.addTurboFilter(filter);
+    }
+  }
+
+  /** Installs the filter once logging is set up, at every application start. */
+  public static final class Installer implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+      install();
     }
   }
 

@@ -146,7 +146,7 @@ class RequestChecksTest extends HttpSemanticsTestBase {
       String doctype = "<?xml version=\"1.0\"?><!DOCTYPE Patient [<!ENTITY e \"a\">]><Patient xmlns=\"http://hl7.org/fhir\"/>";
       Answer refused = postRaw("/Patient", "application/fhir+xml", doctype);
       assertThat(refused.status()).as(refused.body()).isEqualTo(400);
-      assertThat(refused.body()).contains("\"resourceType\":\"OperationOutcome\"").contains("DOCTYPE");
+      assertThat(refused.body()).contains("OperationOutcome").contains("DOCTYPE");
       String out = output.getOut();
       assertThat(out.lines().filter(l -> l.contains("DOCTYPE"))).hasSize(1).allMatch(l -> l.contains(" INFO ") && l.contains(": 400 "));
       assertThat(out).doesNotContain(" ERROR ").doesNotContain("\tat ");
