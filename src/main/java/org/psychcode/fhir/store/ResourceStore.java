@@ -678,15 +678,11 @@ public class ResourceStore {
       if (!toLookUp(ref, pending)) {
         continue;
       }
-      byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
+      group(byType, ref);
       where.putIfAbsent(ref.targetType() + "/" + ref.targetId(), resource.fhirType() + "." + info.getName());
     }
     List<String> missing = new ArrayList<>();
-    byType.forEach(
-        (t, ids) -> {
-          Set<String> found = new LinkedHashSet<>(resources.existing(t, ids));
-          ids.stream().filter(i -> !found.contains(i)).forEach(i -> missing.add(t + "/" + i + " at " + where.get(t + "/" + i)));
-        });
+    absent(byType).forEach(key -> missing.add(key + " at " + where.get(key)));
     return missing;
   }
 
@@ -700,15 +696,28 @@ public class ResourceStore {
     for (Object o : references) {
       IndexRows.Ref ref = (IndexRows.Ref) o;
       if (toLookUp(ref, pending)) {
-        byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
+        group(byType, ref);
       }
     }
-    for (Map.Entry<String, Set<String>> e : byType.entrySet()) {
-      if (resources.existing(e.getKey(), e.getValue()).size() < e.getValue().size()) {
-        return false;
-      }
-    }
-    return true;
+    return absent(byType).isEmpty();
+  }
+
+  private static void group(Map<String, Set<String>> byType, IndexRows.Ref ref) {
+    byType.computeIfAbsent(ref.targetType(), t -> new LinkedHashSet<>()).add(ref.targetId());
+  }
+
+  /**
+   * The {@code Type/id}s of {@code byType} (ids grouped by type) that nothing stored answers, one query per type, in
+   * the map's order: what {@link #allKnown} and the walk of {@link #missingReferences} both ask the store.
+   */
+  private Set<String> absent(Map<String, Set<String>> byType) {
+    Set<String> absent = new LinkedHashSet<>();
+    byType.forEach(
+        (t, ids) -> {
+          Set<String> found = new LinkedHashSet<>(resources.existing(t, ids));
+          ids.stream().filter(i -> !found.contains(i)).forEach(i -> absent.add(t + "/" + i));
+        });
+    return absent;
   }
 
   /**
