@@ -17,9 +17,9 @@ import org.springframework.context.ApplicationListener;
  * throws as an ERROR with its stack trace ("Exception thrown by interceptor for pointcut ...") before passing it on,
  * so a body refused before HAPI reads it (malformed XML, a DOCTYPE, a JSON body that is not UTF-8) or a request that
  * a token's scopes do not reach (403) wrote some forty lines that say nothing about the server. Those exceptions go on
- * to HAPI's exception handling, where {@link ClientErrorLog} writes the one line a refusal gets. This filter drops
- * that ERROR only when its exception is a HAPI answer below 500 (a 4xx, or a 304 a hook answers with); anything else a hook throws (a 5xx, an
- * unexpected exception) is logged by HAPI as before, stack trace and all.
+ * to HAPI's exception handling, which answers them ({@link ClientErrorLog} logs at most one line each). This filter
+ * drops that ERROR only when its exception is a HAPI answer below 500 (a 4xx, or a 304 a hook answers with); anything
+ * else a hook throws (a 5xx, an unexpected exception) is logged by HAPI as before, stack trace and all.
  *
  * <p>Logback asks a turbo filter about every logging call, enabled or not, so the first test is the level.
  *
