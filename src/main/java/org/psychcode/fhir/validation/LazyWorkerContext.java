@@ -1,6 +1,10 @@
 package org.psychcode.fhir.validation;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.model.api.annotation.ResourceDef;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,11 +36,33 @@ import org.hl7.fhir.utilities.validation.ValidationMessage;
  *
  * <p>An outline carries a core StructureDefinition's URL, version, name, type, kind, derivation, abstract flag and
  * base; {@code ProfileValidatorEquivalenceTest} holds the answers of a validator built on it to those of HAPI's.
+ *
+ * <p>A fetch by type and URL ({@link #fetchResource(Class, String)}, {@link #hasResource(Class, String)}) asks the
+ * chain exactly as HAPI's bridge does, but names the type from the class's own {@link ResourceDef}. The bridge names
+ * it through a static R5 {@code FhirContext}, and naming {@code StructureDefinition} there scans the whole R5 model:
+ * about 30 MB of heap kept for good and a second of the validator's build, for a name. Asking the chain by URL
+ * alone instead (tried once) cost every {@code $validate} more CPU, so the chain is still asked with the type.
  */
 final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
 
   private static final String FHIR_NS = "http://hl7.org/fhir";
   private static final String SD_PREFIX = "http://hl7.org/fhir/StructureDefinition/";
+
+  /**
+   * HAPI's own fetch by type name (the bridge's private {@code fetchResource(String, String)}): it asks the chain
+   * with the R4 class of that name and converts the answer to R5 once, keeping the conversion on the R4 resource.
+   * Null when a later HAPI renames it; every fetch then goes through the bridge's public path, as before.
+   */
+  static final MethodHandle FETCH_BY_TYPE_NAME = fetchByTypeName();
+
+  private static final ClassValue<String> TYPE_NAMES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          ResourceDef def = type.getAnnotation(ResourceDef.class);
+          return def == null || def.name().isEmpty() ? null : def.name();
+        }
+      };
 
   private final CoreDefinitions core;
   private final Supplier<List<IBaseResource>> others;
@@ -77,6 +103,45 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
       sd.setBaseDefinition(e.base());
     }
     return sd;
+  }
+
+  private static MethodHandle fetchByTypeName() {
+    try {
+      return MethodHandles.privateLookupIn(WorkerContextValidationSupportAdapter.class, MethodHandles.lookup())
+          .findVirtual(
+              WorkerContextValidationSupportAdapter.class,
+              "fetchResource",
+              MethodType.methodType(IBaseResource.class, String.class, String.class));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public <T extends Resource> T fetchResource(Class<T> type, String uri) {
+    String name = FETCH_BY_TYPE_NAME == null ? null : TYPE_NAMES.get(type);
+    if (name == null) {
+      return super.fetchResource(type, uri);
+    }
+    if (uri == null || uri.isBlank()) {
+      return null;
+    }
+    try {
+      return (T) (IBaseResource) FETCH_BY_TYPE_NAME.invokeExact((WorkerContextValidationSupportAdapter) this, name, uri);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public <T extends Resource> boolean hasResource(Class<T> type, String uri) {
+    if (FETCH_BY_TYPE_NAME == null || TYPE_NAMES.get(type) == null) {
+      return super.hasResource(type, uri);
+    }
+    return fetchResource(type, uri) != null;
   }
 
   @SuppressWarnings("unchecked")

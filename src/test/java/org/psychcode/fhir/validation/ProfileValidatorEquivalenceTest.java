@@ -37,6 +37,8 @@ class ProfileValidatorEquivalenceTest {
   private static final FhirContext CTX = FhirContext.forR4Cached();
   private static Setup hapi;
   private static Setup lazy;
+  private static LazyWorkerContext lazyWorker;
+  private static ValidationSupportChain lazyChain;
 
   private record Setup(InstanceValidator validator, Function<FhirFormat, ParserBase> parsers, CoreDefinitions core) {}
 
@@ -56,6 +58,8 @@ class ProfileValidatorEquivalenceTest {
             own, coreSupport, new InMemoryTerminologyServerValidationSupport(CTX), new CommonCodeSystemsTerminologyService(CTX));
     if (lazily) {
       LazyWorkerContext worker = new LazyWorkerContext(chain, core, own::fetchAllStructureDefinitions);
+      lazyWorker = worker;
+      lazyChain = chain;
       return new Setup(
           ValidatorFoundation.newInstanceValidator(worker),
           f -> f == FhirFormat.XML ? worker.xmlParser() : worker.jsonParser(worker.profileUtilities()),
@@ -92,6 +96,38 @@ class ProfileValidatorEquivalenceTest {
     oids.setAccessible(true);
     InstanceValidator later = ValidatorFoundation.newInstanceValidator(hapi.validator().getContext());
     assertThat(oids.get(lazy.validator())).isNotNull().isSameAs(oids.get(hapi.validator())).isSameAs(oids.get(later));
+  }
+
+  /**
+   * A fetch by type and URL names the type from the class, not through HAPI's static R5 context, and answers what
+   * HAPI's bridge answers on the same chain: the same resources, converted to R5, or nothing.
+   */
+  @Test
+  void fetchesByTypeAsHapisBridgeDoes() {
+    assertThat(LazyWorkerContext.FETCH_BY_TYPE_NAME).as("HAPI's bridge still has its private fetch by type name").isNotNull();
+    WorkerContextValidationSupportAdapter bridge = new WorkerContextValidationSupportAdapter(lazyChain);
+    List<String> structures =
+        List.of(
+            "http://hl7.org/fhir/StructureDefinition/Encounter",
+            "http://hl7.org/fhir/StructureDefinition/string",
+            ProfileValidator.CLAIM_PROFILE,
+            "http://hl7.org/fhir/StructureDefinition/no-such-type");
+    for (String url : structures) {
+      var mine = lazyWorker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, url);
+      var theirs = bridge.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, url);
+      assertThat(mine == null).as(url).isEqualTo(theirs == null);
+      assertThat(lazyWorker.hasResource(org.hl7.fhir.r5.model.StructureDefinition.class, url)).as(url).isEqualTo(theirs != null);
+      if (theirs != null) {
+        assertThat(mine.equalsDeep(theirs)).as(url).isTrue();
+        assertThat(mine.getSnapshot().getElement()).as(url).isNotEmpty();
+      }
+    }
+    String valueSet = "http://hl7.org/fhir/ValueSet/administrative-gender";
+    assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, valueSet).getUrl()).isEqualTo(valueSet);
+    String codeSystem = "http://hl7.org/fhir/administrative-gender";
+    assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.CodeSystem.class, codeSystem).getUrl()).isEqualTo(codeSystem);
+    assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, codeSystem)).as("a CodeSystem's URL asked as a ValueSet").isNull();
+    assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, "")).isNull();
   }
 
   private static int assertSameFindings(String text, FhirFormat format) throws Exception {
