@@ -1,5 +1,7 @@
 package org.psychcode.fhir.config;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
 import org.psychcode.fhir.WarmUps;
 import org.psychcode.fhir.rest.RequestLineFilter;
@@ -10,14 +12,27 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Puts the request size limit, the query's encoding check and the count of requests being served in front of the FHIR servlet. */
+/**
+ * Puts the request size limit (and the budget of body bytes served at once), the query's encoding check and the count
+ * of requests being served in front of the FHIR servlet.
+ */
 @Configuration
 class RequestLimitConfig {
 
+  /** With two gauges (in {@code /actuator/prometheus}): the large bodies waiting for the budget, and its bytes taken. */
   @Bean
-  FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(RequestLimitProperties properties) {
-    FilterRegistrationBean<RequestSizeLimitFilter> registration =
-        new FilterRegistrationBean<>(new RequestSizeLimitFilter(properties.maxRequestBytes()));
+  FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(
+      RequestLimitProperties properties, MeterRegistry meters) {
+    RequestSizeLimitFilter filter =
+        new RequestSizeLimitFilter(properties.maxRequestBytes(), properties.maxBytesInFlight());
+    Gauge.builder("psychcode.http.bodies.waiting", filter, RequestSizeLimitFilter::bodiesWaiting)
+        .description("Requests of 64 KB or more waiting until the bodies being served leave room for theirs")
+        .register(meters);
+    Gauge.builder("psychcode.http.body.bytes.in.flight", filter, RequestSizeLimitFilter::bytesInFlight)
+        .description("Bytes of request bodies of 64 KB or more being served")
+        .baseUnit("bytes")
+        .register(meters);
+    FilterRegistrationBean<RequestSizeLimitFilter> registration = new FilterRegistrationBean<>(filter);
     registration.addUrlPatterns("/fhir/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
     return registration;

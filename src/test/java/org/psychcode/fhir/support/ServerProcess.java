@@ -35,6 +35,12 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a server with these arguments ({@code --key=value}) and waits until it answers {@code /fhir/metadata}. */
   public static ServerProcess start(String name, List<String> arguments) throws IOException, InterruptedException {
+    return start(name, List.of(), arguments);
+  }
+
+  /** As {@link #start(String, List)}, with JVM options after the usual ones (a later {@code -Xmx} wins). */
+  public static ServerProcess start(String name, List<String> jvmOptions, List<String> arguments)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -43,7 +49,9 @@ public final class ServerProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+    command.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add("org.psychcode.fhir.PsychCodeApplication");
     command.add("--server.port=" + port);
     command.add("--psychcode.validation.warm-up=off");
