@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     compiles the hot path before readiness (0: one pass only)
  * @param idleWarmUpMillis once the server is ready, for how long the example visits go on being validated
  *     while no client request has come for a while, so the JIT finishes compiling the validator (0: not at all)
- * @param maxBundleEntries the most entries a posted Bundle may hold
+ * @param maxBundleEntries the most entries a posted Bundle may hold (1,000: validating one takes about 40 KB of heap
+ *     per entry)
  * @param validatorPool how many profile validations run at once (0: one per processor)
  */
 @ConfigurationProperties("psychcode.validation")
@@ -23,7 +24,7 @@ public record ValidationProperties(
     warmUp = warmUp == null || warmUp.isBlank() ? "background" : warmUp.trim().toLowerCase(java.util.Locale.ROOT);
     warmUpMillis = warmUpMillis == null ? 0 : Math.max(0, warmUpMillis);
     idleWarmUpMillis = idleWarmUpMillis == null ? 30_000 : Math.max(0, idleWarmUpMillis);
-    maxBundleEntries = maxBundleEntries == null ? 5000 : maxBundleEntries;
+    maxBundleEntries = maxBundleEntries == null ? 1000 : maxBundleEntries;
     validatorPool = validatorPool == null || validatorPool <= 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : validatorPool;
     if (!java.util.List.of("blocking", "background", "off").contains(warmUp)) {
       throw new IllegalArgumentException("psychcode.validation.warm-up must be blocking, background or off, not " + warmUp);
