@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxRequestBytes the largest request body accepted (413 above it); 10 MB holds a Bundle of several
  *     thousand visit resources
  * @param maxBytesInFlight the most bytes of bodies of 64 KB or more served at once; such a body that would exceed it
- *     waits (0 or absent: a 384th of the heap's maximum, 568 KB for 208 MB: one 1,000-entry Bundle of about 520 KB)
+ *     waits (0 or absent: a 384th of the heap's maximum, about 520 KB for a 200 MB heap: one 1,000-entry Bundle)
  */
 @ConfigurationProperties("psychcode.http")
 public record RequestLimitProperties(Long maxRequestBytes, Long maxBytesInFlight) {
