@@ -19,7 +19,7 @@ import org.springframework.core.Ordered;
 @Configuration
 class RequestLimitConfig {
 
-  /** With two gauges (in {@code /actuator/prometheus}): the large bodies waiting for the budget, and its bytes taken. */
+  /** With two gauges (in {@code /actuator/prometheus}): the large bodies waiting for the budget, its bytes taken. */
   @Bean
   FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(
       RequestLimitProperties properties, MeterRegistry meters) {

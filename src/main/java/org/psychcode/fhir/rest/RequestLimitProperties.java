@@ -15,7 +15,8 @@ public record RequestLimitProperties(Long maxRequestBytes, Long maxBytesInFlight
 
   public RequestLimitProperties {
     maxRequestBytes = maxRequestBytes == null || maxRequestBytes <= 0 ? 10L * 1024 * 1024 : maxRequestBytes;
-    maxBytesInFlight =
-        maxBytesInFlight == null || maxBytesInFlight <= 0 ? Math.max(256L * 1024, Runtime.getRuntime().maxMemory() / 384) : maxBytesInFlight;
+    if (maxBytesInFlight == null || maxBytesInFlight <= 0) {
+      maxBytesInFlight = Math.max(256L * 1024, Runtime.getRuntime().maxMemory() / 384);
+    }
   }
 }

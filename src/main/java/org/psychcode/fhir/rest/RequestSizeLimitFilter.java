@@ -29,14 +29,14 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
   static final int SMALL = 64 * 1024;
 
   private final long maxBytes;
-  private final int bytesInFlight;
+  private final int budget;
   private final Semaphore admitted;
   private final AtomicInteger waiting = new AtomicInteger();
 
   public RequestSizeLimitFilter(long maxBytes, long maxBytesInFlight) {
     this.maxBytes = maxBytes;
-    this.bytesInFlight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytesInFlight));
-    this.admitted = new Semaphore(bytesInFlight, true);
+    this.budget = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytesInFlight));
+    this.admitted = new Semaphore(budget, true);
   }
 
   @Override
@@ -72,7 +72,7 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    int permits = (int) Math.min(bytesInFlight, bytes);
+    int permits = (int) Math.min(budget, bytes);
     if (!admitted.tryAcquire(permits)) {
       waiting.incrementAndGet();
       try {
@@ -99,7 +99,7 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
 
   /** Bytes of the budget taken by the bodies being served now ({@code psychcode.http.body.bytes.in.flight}). */
   public int bytesInFlight() {
-    return bytesInFlight - admitted.availablePermits();
+    return budget - admitted.availablePermits();
   }
 
   private void refuse(HttpServletRequest request, HttpServletResponse response, long declared) throws IOException {

@@ -128,7 +128,8 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
       return null;
     }
     try {
-      return (T) (IBaseResource) FETCH_BY_TYPE_NAME.invokeExact((WorkerContextValidationSupportAdapter) this, name, uri);
+      WorkerContextValidationSupportAdapter bridge = this;
+      return (T) (IBaseResource) FETCH_BY_TYPE_NAME.invokeExact(bridge, name, uri);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {

@@ -97,7 +97,8 @@ class LargeBundlesTest {
     AtomicBoolean sawWaiting = new AtomicBoolean();
     AtomicLong mostInFlight = new AtomicLong();
     while (!answers.stream().allMatch(CompletableFuture::isDone)) {
-      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(server.base().replace("/fhir", "/actuator/prometheus"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+      URI prometheus = URI.create(server.base().replace("/fhir", "/actuator/prometheus"));
+      String metrics = HTTP.send(HttpRequest.newBuilder(prometheus).build(), HttpResponse.BodyHandlers.ofString()).body();
       if (gauge(metrics, "psychcode_http_bodies_waiting") > 0) {
         sawWaiting.set(true);
       }
