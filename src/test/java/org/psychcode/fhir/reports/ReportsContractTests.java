@@ -549,16 +549,18 @@ abstract class ReportsContractTests extends ServerTestBase {
 
     @Test
     void aTypeOfMoreResourcesThanOneReadIsExportedWholeInTheOrderStored() throws Exception {
-      int many = 1_100; // more than two of the store's reads of 500 rows
-      StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-      for (int i = 0; i < many; i++) {
-        bundle.append(i == 0 ? "" : ",")
-            .append("{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Manyfold\",\"given\":[\"")
-            .append(i)
-            .append("\"]}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+      int many = 1_100; // more than two of the store's reads of 500 rows, in two transactions (at most 1,000 entries each)
+      for (int from = 0; from < many; from += many / 2) {
+        StringBuilder bundle = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+        for (int i = from; i < from + many / 2; i++) {
+          bundle.append(i == from ? "" : ",")
+              .append("{\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Manyfold\",\"given\":[\"")
+              .append(i)
+              .append("\"]}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}");
+        }
+        HttpResponse<String> stored = send("POST", "", bundle.append("]}").toString());
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
       }
-      HttpResponse<String> stored = send("POST", "", bundle.append("]}").toString());
-      assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
 
       Export export = finish(kickOff("/$export?_type=Patient"));
 
