@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -84,6 +86,7 @@ class LargeBundlesTest {
     String large = bundle(166);
     assertThat(large.split("\"fullUrl\"", -1)).hasSize(997);
     int clients = 8;
+    ExecutorService threads = Executors.newFixedThreadPool(clients);
     List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       answers.add(CompletableFuture.supplyAsync(() -> {
@@ -92,8 +95,9 @@ class LargeBundlesTest {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }));
+      }, threads));
     }
+    threads.shutdown();
     AtomicBoolean sawWaiting = new AtomicBoolean();
     AtomicLong mostInFlight = new AtomicLong();
     while (!answers.stream().allMatch(CompletableFuture::isDone)) {
