@@ -139,9 +139,6 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
 
   @Override
   public <T extends Resource> boolean hasResource(Class<T> type, String uri) {
-    if (FETCH_BY_TYPE_NAME == null || TYPE_NAMES.get(type) == null) {
-      return super.hasResource(type, uri);
-    }
     return fetchResource(type, uri) != null;
   }
 
