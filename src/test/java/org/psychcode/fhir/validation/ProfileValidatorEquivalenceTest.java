@@ -120,6 +120,9 @@ class ProfileValidatorEquivalenceTest {
       if (theirs != null) {
         assertThat(mine.equalsDeep(theirs)).as(url).isTrue();
         assertThat(mine.getSnapshot().getElement()).as(url).isNotEmpty();
+        assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, url))
+            .as("asked again, " + url)
+            .isSameAs(mine);
       }
     }
     String valueSet = "http://hl7.org/fhir/ValueSet/administrative-gender";
@@ -128,6 +131,39 @@ class ProfileValidatorEquivalenceTest {
     assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.CodeSystem.class, codeSystem).getUrl()).isEqualTo(codeSystem);
     assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, codeSystem)).as("a CodeSystem's URL asked as a ValueSet").isNull();
     assertThat(lazyWorker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, "")).isNull();
+  }
+
+  /**
+   * What was found is kept, and what was not is asked for again: a definition added to the chain after a first miss is
+   * found the next time (on a chain without a cache of its own, which would keep the miss).
+   */
+  @Test
+  void asksAgainForWhatItDidNotFind() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    PrePopulatedValidationSupport own =
+        new PrePopulatedValidationSupport(CTX) {
+          @Override
+          public org.hl7.fhir.instance.model.api.IBaseResource fetchValueSet(String theUri) {
+            asked.incrementAndGet();
+            return super.fetchValueSet(theUri);
+          }
+        };
+    CoreDefinitions core = new CoreDefinitions(CTX);
+    LazyWorkerContext worker =
+        new LazyWorkerContext(
+            new ValidationSupportChain(ValidationSupportChain.CacheConfiguration.disabled(), own, core),
+            core,
+            own::fetchAllStructureDefinitions);
+    String url = "http://example.org/fhir/ValueSet/added-later";
+    assertThat(worker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, url)).isNull();
+    own.addValueSet(new org.hl7.fhir.r4.model.ValueSet().setUrl(url));
+    var found = worker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, url);
+    assertThat(found).isNotNull();
+    assertThat(found.getUrl()).isEqualTo(url);
+    int asksSoFar = asked.get();
+    assertThat(worker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, url)).isSameAs(found);
+    assertThat(asked.get()).as("the chain asked again for what was found").isEqualTo(asksSoFar);
+    assertThat(worker.fetchResource(org.hl7.fhir.r5.model.CodeSystem.class, url)).as("the same URL as another type").isNull();
   }
 
   private static int assertSameFindings(String text, FhirFormat format) throws Exception {
