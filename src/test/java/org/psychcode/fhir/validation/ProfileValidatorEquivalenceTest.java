@@ -163,7 +163,9 @@ class ProfileValidatorEquivalenceTest {
     int asksSoFar = asked.get();
     assertThat(worker.fetchResource(org.hl7.fhir.r5.model.ValueSet.class, url)).isSameAs(found);
     assertThat(asked.get()).as("the chain asked again for what was found").isEqualTo(asksSoFar);
-    assertThat(worker.fetchResource(org.hl7.fhir.r5.model.CodeSystem.class, url)).as("the same URL as another type").isNull();
+    assertThat(worker.fetchResource(org.hl7.fhir.r5.model.CodeSystem.class, url))
+        .as("the same URL as another type")
+        .isNull();
   }
 
   private static int assertSameFindings(String text, FhirFormat format) throws Exception {
