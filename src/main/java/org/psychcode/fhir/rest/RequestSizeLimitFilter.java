@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -31,7 +30,6 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
   private final long maxBytes;
   private final int budget;
   private final Semaphore admitted;
-  private final AtomicInteger waiting = new AtomicInteger();
 
   public RequestSizeLimitFilter(long maxBytes, long maxBytesInFlight) {
     this.maxBytes = maxBytes;
@@ -73,17 +71,12 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
       return;
     }
     int permits = (int) Math.min(budget, bytes);
-    if (!admitted.tryAcquire(permits)) {
-      waiting.incrementAndGet();
-      try {
-        admitted.acquire(permits);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        response.sendError(503);
-        return;
-      } finally {
-        waiting.decrementAndGet();
-      }
+    try {
+      admitted.acquire(permits);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.sendError(503);
+      return;
     }
     try {
       chain.doFilter(request, response);
@@ -92,9 +85,12 @@ public final class RequestSizeLimitFilter extends OncePerRequestFilter {
     }
   }
 
-  /** Requests whose body waits for the budget now (the metric {@code psychcode.http.bodies.waiting}). */
+  /**
+   * Requests whose body waits for the budget now (the metric {@code psychcode.http.bodies.waiting}): the threads the
+   * budget's semaphore holds back.
+   */
   public int bodiesWaiting() {
-    return waiting.get();
+    return admitted.getQueueLength();
   }
 
   /** Bytes of the budget taken by the bodies being served now ({@code psychcode.http.body.bytes.in.flight}). */
