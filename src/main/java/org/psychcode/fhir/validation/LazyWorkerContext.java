@@ -132,7 +132,7 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
   @SuppressWarnings("unchecked")
   @Override
   public <T extends Resource> T fetchResource(Class<T> type, String uri) {
-    if (uri == null) {
+    if (uri == null || uri.isBlank()) {
       return null;
     }
     ConcurrentHashMap<String, Resource> ofType = found.get(type);
@@ -155,9 +155,6 @@ final class LazyWorkerContext extends WorkerContextValidationSupportAdapter {
     String name = FETCH_BY_TYPE_NAME == null ? null : TYPE_NAMES.get(type);
     if (name == null) {
       return super.fetchResource(type, uri);
-    }
-    if (uri.isBlank()) {
-      return null;
     }
     try {
       WorkerContextValidationSupportAdapter bridge = this;
