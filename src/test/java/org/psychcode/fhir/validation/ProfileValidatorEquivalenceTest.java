@@ -10,12 +10,14 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.elementmodel.Manager;
@@ -139,11 +141,11 @@ class ProfileValidatorEquivalenceTest {
    */
   @Test
   void asksAgainForWhatItDidNotFind() {
-    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger asked = new AtomicInteger();
     PrePopulatedValidationSupport own =
         new PrePopulatedValidationSupport(CTX) {
           @Override
-          public org.hl7.fhir.instance.model.api.IBaseResource fetchValueSet(String theUri) {
+          public IBaseResource fetchValueSet(String theUri) {
             asked.incrementAndGet();
             return super.fetchValueSet(theUri);
           }
